@@ -1,0 +1,206 @@
+"""Settings: one validated table, read from TOML < environment < flags.
+
+The file is ``<home>/config.toml``; every setting is ``[section] name = value``
+in it, ``OCCASIONAL_<SECTION>_<NAME>`` in the environment (lists are
+comma-separated), and a flag where the CLI offers one. Two environment
+variables are special: ``OCCASIONAL_HOME`` picks the home folder and
+``OCCASIONAL_ALLOW_NETWORKS`` is ``fetch.allow_networks``.
+
+This module validates and nothing more: no business logic lives here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .exceptions import ConfigError
+
+__all__ = [
+    "ArticleSettings",
+    "Config",
+    "FetchSettings",
+    "PollSettings",
+    "StorySettings",
+    "default_home",
+    "load_config",
+    "settings_table",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class FetchSettings(BaseModel):
+    """How occasional talks to the network."""
+
+    model_config = _FROZEN
+
+    user_agent: str = Field(
+        "occasional/0.1 (+https://github.com/occasional-news/occasional; news digest)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    concurrency: int = Field(100, ge=1, le=10_000, description="Requests in flight at once.")
+    per_host: int = Field(4, ge=1, le=1_000, description="Requests in flight to one host.")
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to connect.")
+    read_timeout: float = Field(30.0, gt=0, description="Seconds for the whole response.")
+    max_bytes: int = Field(10_000_000, ge=1_000, description="Body size cap, decompressed.")
+    max_redirects: int = Field(5, ge=0, le=30, description="Redirects followed per request.")
+    allow_networks: tuple[str, ...] = Field(
+        (), description="CIDRs the address guard lets through, e.g. 127.0.0.0/8."
+    )
+    respect_robots: bool = Field(True, description="Obey robots.txt for article pages.")
+
+    @field_validator("allow_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for net in value:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{net!r} is not a network in CIDR form (e.g. 127.0.0.0/8)") from exc
+        return tuple(value)
+
+
+class PollSettings(BaseModel):
+    """Bounds for adaptive polling (a source's own settings narrow them)."""
+
+    model_config = _FROZEN
+
+    min_interval: int = Field(15 * 60, ge=1, description="Shortest seconds between polls.")
+    max_interval: int = Field(24 * 3600, ge=1, description="Longest seconds between polls.")
+    max_backoff: int = Field(24 * 3600, ge=1, description="Longest wait after failures.")
+
+
+class ArticleSettings(BaseModel):
+    """What happens to each new entry."""
+
+    model_config = _FROZEN
+
+    fetch_full: bool = Field(True, description="Fetch and extract each entry's page.")
+    keep_html_days: int = Field(30, ge=0, description="Days to keep fetched HTML (0: never).")
+
+
+class StorySettings(BaseModel):
+    """Copies and stories."""
+
+    model_config = _FROZEN
+
+    window_days: int = Field(7, ge=1, description="Days an open story can still gain articles.")
+    source_preference: tuple[str, ...] = Field(
+        (), description="Hosts preferred as the original, best first, when evidence ties."
+    )
+
+
+class Config(BaseModel):
+    """Every setting, validated. Build it with :func:`load_config`."""
+
+    model_config = _FROZEN
+
+    home: Path
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<home>/occasional.sqlite."
+    )
+    fetch: FetchSettings = FetchSettings()  # type: ignore[call-arg]
+    poll: PollSettings = PollSettings()
+    articles: ArticleSettings = ArticleSettings()
+    stories: StorySettings = StorySettings()
+
+    @property
+    def database(self) -> str:
+        """The database URL in force."""
+        return self.database_url or f"sqlite:///{self.home / 'occasional.sqlite'}"
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "fetch": FetchSettings,
+    "poll": PollSettings,
+    "articles": ArticleSettings,
+    "stories": StorySettings,
+}
+
+
+def default_home() -> Path:
+    """The platform's user data folder for occasional."""
+    return Path(platformdirs.user_data_dir("occasional", appauthor=False))
+
+
+def settings_table() -> list[tuple[str, object, str]]:
+    """Every setting as (dotted name, default, help), for docs and ``config`` listings."""
+    rows: list[tuple[str, object, str]] = [
+        ("database_url", None, Config.model_fields["database_url"].description or "")
+    ]
+    for section, model in _SECTIONS.items():
+        for name, info in model.model_fields.items():
+            rows.append((f"{section}.{name}", info.default, info.description or ""))
+    return rows
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "OCCASIONAL_DATABASE_URL" in environ:
+        values["database_url"] = environ["OCCASIONAL_DATABASE_URL"]
+    for section, model in _SECTIONS.items():
+        for name in model.model_fields:
+            key = f"OCCASIONAL_{section.upper()}_{name.upper()}"
+            if key in environ:
+                values.setdefault(section, {})[name] = environ[key]
+    if "OCCASIONAL_ALLOW_NETWORKS" in environ:
+        values.setdefault("fetch", {})["allow_networks"] = environ["OCCASIONAL_ALLOW_NETWORKS"]
+    return values
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+
+
+def _describe(exc: ValidationError, origin: str) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "config"
+    return f"invalid setting {where} ({origin}): {first['msg']}"
+
+
+def load_config(
+    home: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read ``<home>/config.toml``, then the environment, then ``overrides``.
+
+    ``home`` defaults to ``OCCASIONAL_HOME``, then :func:`default_home`.
+    ``overrides`` is nested like the file (``{"fetch": {"per_host": 2}}``).
+    Raises :class:`~occasional.exceptions.ConfigError` naming the bad setting.
+    """
+    env = os.environ if environ is None else environ
+    home_path = Path(home or env.get("OCCASIONAL_HOME") or default_home()).expanduser()
+    file_values = _read_toml(home_path / "config.toml")
+    values = _merge(_merge(file_values, _from_environment(env)), overrides or {})
+    values["home"] = home_path
+    try:
+        return Config.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, f"from {home_path / 'config.toml'}, environment or flags")) from exc

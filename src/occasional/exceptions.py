@@ -1,0 +1,179 @@
+"""The exceptions occasional raises.
+
+Every error a user can meet derives from :class:`OccasionalError`; library
+errors (aiohttp, sqlite3, psycopg, lxml, …) are translated at the boundary that
+calls the library and chained as ``__cause__``, so they never reach a user raw.
+
+The tree::
+
+    OccasionalError
+    ├── ConfigError(ValueError)          bad setting, file or flag
+    ├── InvalidURLError(ValueError)      not an http(s) URL we can fetch
+    ├── SourceError                      about one source (carries ``url``)
+    │   ├── SourceNotFoundError(LookupError)
+    │   ├── SourceExistsError
+    │   ├── DiscoveryError               no feed or sitemap found at a site
+    │   └── FeedParseError(ValueError)   nothing usable in a response
+    ├── FetchError                       a request failed (carries ``url``)
+    │   ├── BlockedAddressError          the address guard refused it
+    │   ├── RobotsDisallowedError        robots.txt forbids the page
+    │   ├── ResponseTooLargeError        body (decompressed) over the cap
+    │   ├── HTTPStatusError              non-success status (``status``)
+    │   └── FetchTimeoutError(TimeoutError)
+    ├── ExtractionError                  no article text in a page
+    ├── OPMLError(ValueError)            an OPML file we cannot read
+    ├── StorageError                     the database failed (cause chained)
+    │   └── MigrationError
+    ├── InputError(ValueError)           a bad input file or line (JSONL, …)
+    ├── ProfileError(ValueError)         a bad profile (cron, renderer, …)
+    ├── StoryNotFoundError(LookupError)
+    ├── RenderError                      unknown renderer, template failure
+    ├── DeliveryError                    SMTP or file delivery failed
+    └── LLMError                         an LLM endpoint failed or lied
+
+Messages say what failed, for which thing, and what to do about it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BlockedAddressError",
+    "ConfigError",
+    "DeliveryError",
+    "DiscoveryError",
+    "ExtractionError",
+    "FeedParseError",
+    "FetchError",
+    "FetchTimeoutError",
+    "HTTPStatusError",
+    "InputError",
+    "InvalidURLError",
+    "LLMError",
+    "MigrationError",
+    "OPMLError",
+    "OccasionalError",
+    "ProfileError",
+    "RenderError",
+    "ResponseTooLargeError",
+    "RobotsDisallowedError",
+    "SourceError",
+    "SourceExistsError",
+    "SourceNotFoundError",
+    "StorageError",
+    "StoryNotFoundError",
+]
+
+
+class OccasionalError(Exception):
+    """The root of every error occasional raises on purpose."""
+
+
+class ConfigError(OccasionalError, ValueError):
+    """A setting, config file or flag is invalid."""
+
+
+class InvalidURLError(OccasionalError, ValueError):
+    """A URL is malformed or uses a scheme other than http(s)."""
+
+
+class SourceError(OccasionalError):
+    """Something about one source; ``url`` names it."""
+
+    def __init__(self, message: str, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class SourceNotFoundError(SourceError, LookupError):
+    """No stored source has that id or URL."""
+
+
+class SourceExistsError(SourceError):
+    """A source with that URL is already stored."""
+
+
+class DiscoveryError(SourceError):
+    """A site offered no feed and no sitemap we could use."""
+
+
+class FeedParseError(SourceError, ValueError):
+    """A response held no feed we could parse (not even partially)."""
+
+
+class FetchError(OccasionalError):
+    """A request failed; ``url`` names it."""
+
+    def __init__(self, message: str, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class BlockedAddressError(FetchError):
+    """The address guard refused a destination (private, loopback, …)."""
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt forbids fetching this page with our User-Agent."""
+
+
+class ResponseTooLargeError(FetchError):
+    """The (decompressed) body exceeded the configured size limit."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with a status we treat as failure."""
+
+    def __init__(
+        self,
+        message: str,
+        url: str | None = None,
+        status: int = 0,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, url)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class FetchTimeoutError(FetchError, TimeoutError):
+    """Connecting or reading took longer than the configured timeout."""
+
+
+class ExtractionError(OccasionalError):
+    """A page held no article text we could extract."""
+
+
+class OPMLError(OccasionalError, ValueError):
+    """An OPML document could not be read at all."""
+
+
+class StorageError(OccasionalError):
+    """The database failed; the driver's exception is chained as the cause."""
+
+
+class MigrationError(StorageError):
+    """The schema could not be brought up to date."""
+
+
+class InputError(OccasionalError, ValueError):
+    """An input file or one of its lines is invalid."""
+
+
+class ProfileError(OccasionalError, ValueError):
+    """A reader profile is invalid (cron expression, renderer, budget, …)."""
+
+
+class StoryNotFoundError(OccasionalError, LookupError):
+    """No story has that id."""
+
+
+class RenderError(OccasionalError):
+    """A renderer is unknown or failed."""
+
+
+class DeliveryError(OccasionalError):
+    """A digest could not be delivered (SMTP refused, unreachable, …)."""
+
+
+class LLMError(OccasionalError):
+    """An LLM endpoint failed, timed out, or answered unfaithfully."""
