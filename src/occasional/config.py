@@ -66,7 +66,8 @@ class FetchSettings(BaseModel):
             try:
                 ipaddress.ip_network(net, strict=False)
             except ValueError as exc:
-                raise ValueError(f"{net!r} is not a network in CIDR form (e.g. 127.0.0.0/8)") from exc
+                message = f"{net!r} is not a network in CIDR form (e.g. 127.0.0.0/8)"
+                raise ValueError(message) from exc
         return tuple(value)
 
 
@@ -109,7 +110,7 @@ class Config(BaseModel):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default sqlite:///<home>/occasional.sqlite."
     )
-    fetch: FetchSettings = FetchSettings()  # type: ignore[call-arg]
+    fetch: FetchSettings = FetchSettings()
     poll: PollSettings = PollSettings()
     articles: ArticleSettings = ArticleSettings()
     stories: StorySettings = StorySettings()
@@ -203,4 +204,5 @@ def load_config(
     try:
         return Config.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, f"from {home_path / 'config.toml'}, environment or flags")) from exc
+        origin = f"from {home_path / 'config.toml'}, environment or flags"
+        raise ConfigError(_describe(exc, origin)) from exc

@@ -1,0 +1,427 @@
+"""The ``occasional`` command: parses arguments, calls the Engine, prints.
+
+User errors print one line on standard error and exit 1; bad usage exits 2.
+``--json`` output follows the shapes promised in the README.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .core import Engine, make_engine
+from .exceptions import InputError, OccasionalError
+from .jsonout import article_json, page_json, source_json, story_json
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True)
+    sys.exit(1)
+
+
+def user_errors(func: F) -> F:
+    """Turn OccasionalError (and Ctrl-C) into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OccasionalError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _engine(ctx: click.Context) -> Engine:
+    obj = ctx.find_root().obj
+    if "engine" not in obj:
+        obj["engine"] = make_engine(home=obj["home"])
+        ctx.call_on_close(obj["engine"].close)
+    engine: Engine = obj["engine"]
+    return engine
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from .timeparse import parse_since
+
+    return parse_since(value)
+
+
+@contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A progress bar on stderr (hidden for --json and non-terminals)."""
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not enabled or not err.is_terminal,
+    )
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield (lambda n: bar.advance(task, n)), (lambda total: bar.update(task, total=total))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="OCCASIONAL_HOME",
+    help="Folder holding config.toml and the database (default: the user data folder).",
+)
+@click.version_option(__version__, prog_name="occasional")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """occasional: many news feeds in, one calm digest of stories out."""
+    ctx.obj = {"home": home}
+
+
+# --- sources -----------------------------------------------------------------
+
+
+@cli.command()
+@click.pass_context
+@user_errors
+def init(ctx: click.Context) -> None:
+    """Create the home folder, its config file and the database."""
+    engine = _engine(ctx)
+    config_file = engine.config.home / "config.toml"
+    if not config_file.exists():
+        config_file.write_text(_starter_config(), encoding="utf-8")
+    out.print(f"home: {engine.config.home}\ndatabase: {engine.config.database}")
+
+
+def _starter_config() -> str:
+    from .config import settings_table
+
+    lines = ["# occasional settings; every line is optional. See `occasional config`.", ""]
+    section = ""
+    for name, default, help_text in settings_table():
+        head, _, key = name.rpartition(".")
+        if head != section:
+            lines += ["", f"[{head}]"] if head else []
+            section = head
+        shown = json.dumps(list(default) if isinstance(default, tuple) else default)
+        lines.append(f"# {key} = {shown if default is not None else '…'}  # {help_text}")
+    return "\n".join(lines) + "\n"
+
+
+@cli.command()
+@click.pass_context
+@user_errors
+def config(ctx: click.Context) -> None:
+    """Show every setting in force, its value and what it does."""
+    from .config import settings_table
+
+    engine = _engine(ctx)
+    table = Table("setting", "value", "meaning")
+    values = engine.config.model_dump()
+    for name, _default, help_text in settings_table():
+        value: Any = values
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        table.add_row(name, str(value), help_text)
+    out.print(table)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--tag", "tags", multiple=True, help="Tag the source (repeatable).")
+@click.option("--no-discover", is_flag=True, help="Store the URL as a feed without fetching it.")
+@click.option("--no-full", is_flag=True, help="Keep the feed's text; do not fetch article pages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the source as JSON.")
+@click.pass_context
+@user_errors
+def add(ctx: click.Context, url: str, tags: tuple[str, ...], no_discover: bool, no_full: bool, as_json: bool) -> None:
+    """Add a source by feed URL or site URL (autodiscovery, then sitemaps)."""
+    source = _engine(ctx).add_source(
+        url, tags=tags, discover=not no_discover, fetch_full=False if no_full else None
+    )
+    if as_json:
+        _print_json(source_json(source))
+    else:
+        out.print(f"added {source.kind} {source.url} (id {source.id}) {source.title or ''}".rstrip())
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+@user_errors
+def remove(ctx: click.Context, source: str) -> None:
+    """Remove a source (by id or URL) and its articles."""
+    removed = _engine(ctx).remove_source(source)
+    out.print(f"removed {removed.url}")
+
+
+@cli.command()
+@click.option("--tag", help="Only sources with this tag.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+@user_errors
+def sources(ctx: click.Context, tag: str | None, as_json: bool) -> None:
+    """List sources with their health."""
+    items = _engine(ctx).sources(tag=tag)
+    if as_json:
+        for source in items:
+            _print_json(source_json(source))
+        return
+    table = Table("id", "kind", "title", "url", "tags", "status")
+    for s in items:
+        status = s.disabled_reason or (s.last_error and f"failing ({s.failures}): {s.last_error}") or "ok"
+        table.add_row(s.id, s.kind, s.title or "", s.url, ",".join(s.settings.tags), status)
+    out.print(table)
+
+
+@cli.command("import-opml")
+@click.argument("file", type=click.File("rb"))
+@click.pass_context
+@user_errors
+def import_opml(ctx: click.Context, file: Any) -> None:
+    """Add every feed of an OPML file; folders become tags."""
+    report = _engine(ctx).import_opml(file.read())
+    out.print(f"imported {len(report.added)} sources, skipped {len(report.skipped)}")
+    for reason in report.skipped:
+        err.print(f"  skipped: {reason}")
+
+
+@cli.command("export-opml")
+@click.pass_context
+@user_errors
+def export_opml(ctx: click.Context) -> None:
+    """Print every source as OPML."""
+    click.echo(_engine(ctx).export_opml())
+
+
+# --- polling and articles ------------------------------------------------------
+
+
+@cli.command()
+@click.option("--all", "everything", is_flag=True, help="Poll every enabled source, due or not.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per source polled.")
+@click.pass_context
+@user_errors
+def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
+    """Fetch due sources, their new articles' pages, and update stories."""
+    engine = _engine(ctx)
+    with _progress("polling", not as_json) as (advance, total):
+        report = engine.poll(everything=everything, progress=advance, on_total=total)
+    if as_json:
+        for result in report.sources:
+            _print_json(
+                {
+                    "source": result.source_id,
+                    "url": result.url,
+                    "status": result.status,
+                    "http_status": result.http_status,
+                    "entries": result.entries,
+                    "new": len(result.new_articles),
+                    "error": result.error,
+                }
+            )
+        return
+    _print_poll_table(report)
+
+
+def _print_poll_table(report: Any) -> None:
+    table = Table("source", "status", "entries", "new", "note")
+    for r in sorted(report.sources, key=lambda r: r.url):
+        table.add_row(r.url, r.status, str(r.entries), str(len(r.new_articles)), r.error or "")
+    out.print(table)
+    extracted = sum(1 for p in report.pages if p.how == "extracted")
+    out.print(f"{len(report.new_articles)} new articles, {extracted} pages extracted")
+
+
+@cli.command()
+@click.argument("url", required=False)
+@click.option("--html-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", "page_url", help="The address of the page given with --html-file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.pass_context
+@user_errors
+def extract(ctx: click.Context, url: str | None, html_file: Path | None, page_url: str | None, as_json: bool) -> None:
+    """Extract an article's text and metadata from a URL or an HTML file."""
+    if (url is None) == (html_file is None):
+        raise click.UsageError("give either a URL or --html-file FILE")
+    if html_file is not None:
+        from .extract import extract_page
+
+        page = extract_page(html_file.read_bytes(), page_url)
+    else:
+        page = _engine(ctx).extract(url)
+    if as_json:
+        _print_json(page_json(page))
+        return
+    out.print(f"[bold]{page.title or '(no title)'}[/bold]", markup=True)
+    meta = [", ".join(page.authors), page.published and page.published.isoformat(), page.language]
+    out.print(" · ".join(m for m in meta if m))
+    for link in page.source_links:
+        out.print(f"source: {link}")
+    out.print()
+    out.print(page.text, markup=False)
+
+
+@cli.command()
+@click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
+@click.option("--source", help="Only this source (id or URL).")
+@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, without text.")
+@click.pass_context
+@user_errors
+def articles(ctx: click.Context, since: str | None, source: str | None, limit: int | None, as_json: bool) -> None:
+    """List stored articles."""
+    items = _engine(ctx).articles(since=_parse_since(since), limit=limit, source=source)
+    _print_articles(items, as_json)
+
+
+def _print_articles(items: Iterable[Any], as_json: bool) -> None:
+    if as_json:
+        for article in items:
+            _print_json(article_json(article, with_text=False))
+        return
+    table = Table("published", "title", "source", "copy of", "story")
+    for a in items:
+        when = a.published.strftime("%Y-%m-%d %H:%M") if a.published else ""
+        table.add_row(when, a.title, a.source_title or a.source_url, a.copy_of or "", a.story or "")
+    out.print(table)
+
+
+@cli.group()
+def export() -> None:
+    """Export stored data."""
+
+
+@export.command("articles")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
+@click.pass_context
+@user_errors
+def export_articles(ctx: click.Context, fmt: str, since: str | None) -> None:
+    """Every article as one JSON object per line, text included."""
+    for article in _engine(ctx).articles(since=_parse_since(since)):
+        _print_json(article_json(article))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over article titles and texts."""
+    _print_articles(_engine(ctx).search(query, limit=limit), as_json)
+
+
+# --- stories -------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--since", help="Only stories active since: ISO date/time or a span like 24h, 7d.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per story.")
+@click.pass_context
+@user_errors
+def stories(ctx: click.Context, since: str | None, as_json: bool) -> None:
+    """List stories with their articles and outlets."""
+    engine = _engine(ctx)
+    for story in engine.stories(since=_parse_since(since)):
+        members = list(engine.storage.iter_articles(ids=list(story.article_ids)))
+        if as_json:
+            _print_json(story_json(story, members))
+            continue
+        out.print(f"[bold]{story.label}[/bold]  ({story.id}, {len(members)} articles)", markup=True)
+        for a in members:
+            mark = f"copy of {a.copy_of} ({a.original_reason})" if a.copy_of else ""
+            out.print(f"   {a.source_title or a.source_url}: {a.title}  {mark}".rstrip(), markup=False)
+
+
+def _read_jsonl(file: Any) -> Any:
+    from .stories import read_docs
+
+    docs, errors = read_docs(file)
+    for message in errors:
+        err.print(message, markup=False)
+    return docs
+
+
+@cli.command()
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL file, - for stdin.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@user_errors
+def cluster(input_file: Any, as_json: bool) -> None:
+    """Group a JSONL corpus into stories, without touching the database."""
+    from .stories import cluster_stories, find_copies
+
+    docs = _read_jsonl(input_file)
+    assignments = cluster_stories(docs, copies=find_copies(docs))
+    for item in assignments:
+        if as_json:
+            _print_json({"id": item.id, "story": item.story})
+        else:
+            click.echo(f"{item.id}\t{item.story}")
+
+
+@cli.command()
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL file, - for stdin.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
+@user_errors
+def copies(input_file: Any, as_json: bool) -> None:
+    """Find copies and their originals in a JSONL corpus, without touching the database."""
+    from .stories import find_copies
+
+    docs = _read_jsonl(input_file)
+    for item in find_copies(docs):
+        if as_json:
+            _print_json({"id": item.id, "copy_of": item.copy_of, "reason": item.reason})
+        else:
+            click.echo(f"{item.id}\t{item.copy_of or '-'}\t{item.reason or ''}")
+
+
+# --- the demo --------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"), show_default=True, help="Where the demo writes its home and results.")
+@user_errors
+def demo(out_dir: Path) -> None:
+    """Run the whole job on the bundled sample news web (loopback only) and show the result."""
+    from .demojob import run_demo
+
+    run_demo(out_dir, out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``occasional`` command."""
+    try:
+        cli.main(args=argv, prog_name="occasional", standalone_mode=True)
+    except InputError as exc:  # raised while click was already closing up
+        _fail(str(exc))

@@ -1,0 +1,236 @@
+"""The Engine facade and :func:`make_engine`, the one place that picks implementations.
+
+The CLI, the demo and plugins use only the Engine. It is synchronous; the
+network work inside it runs on an event loop of its own per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config
+from .exceptions import InvalidURLError, SourceExistsError, SourceNotFoundError
+from .extract import extract_page
+from .fetch.client import Fetcher
+from .pipeline import (
+    PollContext,
+    PollReport,
+    fetch_pages,
+    poll_sources,
+    refresh_stories,
+)
+from .resolve import resolve_source
+from .sources import parse_opml, write_opml
+from .storage import open_storage
+from .storage.base import Storage
+from .types import Article, ExtractedPage, Source, SourceSettings, Story
+from .urls import check_url
+
+__all__ = ["Engine", "ImportReport", "make_engine"]
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int], None]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an OPML import added, and what it skipped with the reason."""
+
+    added: tuple[Source, ...]
+    skipped: tuple[str, ...]
+
+
+class Engine:
+    """Everything occasional does, over one storage and one configuration.
+
+    Build it with :func:`make_engine`. Methods raise subclasses of
+    :class:`~occasional.exceptions.OccasionalError` only.
+    """
+
+    def __init__(self, config: Config, storage: Storage, *, clock: Clock = _utcnow) -> None:
+        self.config = config
+        self.storage = storage
+        self.clock = clock
+        self._rng = random.Random()
+
+    def close(self) -> None:
+        """Release the storage."""
+        self.storage.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- sources --------------------------------------------------------------
+
+    def add_source(
+        self, url: str, *, tags: Sequence[str] = (), discover: bool = True, fetch_full: bool | None = None
+    ) -> Source:
+        """Add a feed by its URL, or a site by its URL (autodiscovery, then sitemaps).
+
+        With ``discover=False`` the URL is stored as a feed without fetching it.
+        Raises SourceExistsError, InvalidURLError, FetchError, DiscoveryError.
+        """
+        url = check_url(url)
+        self._refuse_existing(url)
+        settings = SourceSettings(
+            tags=tuple(tags),
+            fetch_full=self.config.articles.fetch_full if fetch_full is None else fetch_full,
+        )
+        if not discover:
+            return self.storage.add_source(url, settings=settings, now=self.clock())
+        resolved = asyncio.run(self._resolve(url))
+        self._refuse_existing(resolved.url)
+        return self.storage.add_source(
+            resolved.url,
+            kind=resolved.kind,
+            settings=settings,
+            title=resolved.title,
+            site_url=resolved.site_url,
+            now=self.clock(),
+        )
+
+    def _refuse_existing(self, url: str) -> None:
+        try:
+            existing = self.storage.get_source(url)
+        except SourceNotFoundError:
+            return
+        raise SourceExistsError(f"{url} is already a source (id {existing.id})", url)
+
+    async def _resolve(self, url: str) -> Any:
+        async with Fetcher(self.config.fetch) as fetcher:
+            return await resolve_source(fetcher, url)
+
+    def remove_source(self, id_or_url: str) -> Source:
+        """Remove a source and its articles; returns what was removed."""
+        source = self.storage.get_source(id_or_url)
+        self.storage.remove_source(source.id)
+        return source
+
+    def sources(self, *, tag: str | None = None) -> list[Source]:
+        """Every stored source, optionally only those with ``tag``."""
+        return self.storage.list_sources(tag=tag)
+
+    def import_opml(self, data: bytes) -> ImportReport:
+        """Add every feed of an OPML document; folders become tags. Nothing is fetched."""
+        document = parse_opml(data)
+        added: list[Source] = []
+        skipped = list(document.errors)
+        for outline in document.outlines:
+            try:
+                url = check_url(outline.url)
+                self._refuse_existing(url)
+            except (InvalidURLError, SourceExistsError) as exc:
+                skipped.append(f"{outline.url}: {exc}")
+                continue
+            settings = SourceSettings(tags=outline.tags, fetch_full=self.config.articles.fetch_full)
+            added.append(
+                self.storage.add_source(
+                    url, settings=settings, title=outline.title, site_url=outline.site_url, now=self.clock()
+                )
+            )
+        return ImportReport(tuple(added), tuple(skipped))
+
+    def export_opml(self) -> str:
+        """Every source as an OPML document; tags become folders."""
+        return write_opml(self.storage.list_sources())
+
+    # --- polling ----------------------------------------------------------------
+
+    def poll(
+        self,
+        *,
+        everything: bool = False,
+        progress: Progress | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> PollReport:
+        """Poll due sources (all enabled ones with ``everything``), fetch new pages, update stories."""
+        now = self.clock()
+        if everything:
+            sources = [s for s in self.storage.list_sources(enabled_only=True)]
+        else:
+            sources = self.storage.due_sources(now)
+        report = asyncio.run(self._poll(sources, now, progress, on_total))
+        refresh_stories(self.storage, self.config, self.clock())
+        return report
+
+    async def _poll(
+        self,
+        sources: Sequence[Source],
+        now: datetime,
+        progress: Progress | None,
+        on_total: Callable[[int], None] | None,
+    ) -> PollReport:
+        async with Fetcher(self.config.fetch) as fetcher:
+            ctx = PollContext(self.storage, fetcher, self.config, now, self._rng)
+            if on_total:
+                on_total(len(sources))
+            report = await poll_sources(ctx, sources, progress)
+            full = {s.id for s in sources if s.settings.fetch_full}
+            wanted = [r for result in report.sources if result.source_id in full for r in result.new_articles]
+            if on_total:
+                on_total(len(sources) + len(wanted))
+            report.pages.extend(await fetch_pages(ctx, wanted, progress))
+        return report
+
+    # --- articles --------------------------------------------------------------
+
+    def extract(self, url: str | None = None, *, html: bytes | None = None) -> ExtractedPage:
+        """Extract one page: fetched from ``url``, or given as ``html`` (``url`` then its address)."""
+        if html is not None:
+            return extract_page(html, url)
+        if url is None:
+            raise InvalidURLError("extract needs a URL or an HTML file")
+        return asyncio.run(self._extract_url(check_url(url)))
+
+    async def _extract_url(self, url: str) -> ExtractedPage:
+        async with Fetcher(self.config.fetch) as fetcher:
+            response = await fetcher.get(url, check_robots=self.config.fetch.respect_robots)
+        return extract_page(response.body, response.url)
+
+    def articles(
+        self, *, since: datetime | None = None, limit: int | None = None, source: str | None = None
+    ) -> Iterator[Article]:
+        """Stored articles, oldest first."""
+        source_id = self.storage.get_source(source).id if source else None
+        return self.storage.iter_articles(since=since, limit=limit, source_id=source_id)
+
+    def search(self, query: str, *, limit: int = 20) -> list[Article]:
+        """Full-text search over titles and texts, best first."""
+        return self.storage.search(query, limit=limit)
+
+    # --- stories -----------------------------------------------------------------
+
+    def refresh_stories(self) -> list[Story]:
+        """Recompute copies and stories over the open window."""
+        return refresh_stories(self.storage, self.config, self.clock())
+
+    def stories(self, *, since: datetime | None = None) -> list[Story]:
+        """Stored stories, newest activity first."""
+        return self.storage.list_stories(since=since)
+
+
+def make_engine(
+    config: Config | None = None,
+    *,
+    home: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    clock: Clock = _utcnow,
+) -> Engine:
+    """Build an Engine: read the settings (unless given), open the storage, wire the stages."""
+    if config is None:
+        config = load_config(home, overrides)
+    config.home.mkdir(parents=True, exist_ok=True)
+    return Engine(config, open_storage(config.database), clock=clock)

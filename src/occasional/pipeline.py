@@ -1,0 +1,384 @@
+"""The shell that calls the stages in order.
+
+Nothing here decides anything: the decisions live in pure functions
+(:mod:`occasional.fetch.schedule`, :mod:`occasional.stories`,
+:mod:`occasional.digest`), and the I/O lives in adapters (the fetcher, the
+storage). One poll cycle, drawn as shell pseudocode::
+
+    for source in $(storage due_sources $now); do            # parallel, bounded
+        response=$(fetcher get $source.url --etag --last-modified)
+        feed=$(parse_feed $response || sitemap_as_feed $response)
+        new=$(storage upsert_articles $(entries_to_intents $feed))
+        storage update_source $(decide $source $outcome $now)  # next poll, backoff
+        storage record_fetch $source $outcome
+    done
+    for article in $new; do                                    # parallel, robots.txt
+        page=$(fetcher get $article.url --check-robots)
+        storage set_article_page $article $(extract_page $page || feed content)
+    done
+    storage set_copies  $(find_copies $(window))               # pure
+    storage set_stories $(cluster_stories $(window) --previous) # pure
+
+Each source is committed on its own, so a crash mid-poll loses nothing already
+stored, and a failing source never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .config import Config
+from .exceptions import (
+    ExtractionError,
+    FeedParseError,
+    FetchError,
+    HTTPStatusError,
+    OccasionalError,
+    RobotsDisallowedError,
+)
+from .extract import extract_page
+from .fetch.client import Fetcher
+from .fetch.schedule import PollBounds, PollOutcome, decide
+from .sources import parse_feed, parse_sitemap, sitemap_as_feed
+from .storage.base import ArticleIntent, FetchLogEntry, SourceChange, Storage
+from .text import html_to_text
+from .stories import build_stories, cluster_stories, find_copies
+from .types import Article, Doc, EntryData, FeedData, FetchResponse, Source, Story
+
+__all__ = [
+    "PageResult",
+    "PollContext",
+    "PollReport",
+    "SourceResult",
+    "article_doc",
+    "article_id",
+    "fetch_pages",
+    "poll_sources",
+    "refresh_stories",
+]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one poll of one source did."""
+
+    source_id: str
+    url: str
+    status: str
+    new_articles: tuple[str, ...] = ()
+    entries: int = 0
+    http_status: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """What fetching one article's page did (``how``: extracted, feed, robots, error)."""
+
+    article_id: str
+    how: str
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class PollReport:
+    """Everything one poll cycle did, for the CLI and the demo to show."""
+
+    sources: list[SourceResult] = field(default_factory=list)
+    pages: list[PageResult] = field(default_factory=list)
+
+    @property
+    def new_articles(self) -> list[str]:
+        """Ids of the articles this cycle stored for the first time."""
+        return [aid for result in self.sources for aid in result.new_articles]
+
+
+def article_id(source_id: str, entry_key: str) -> str:
+    """A stable article id: the same entry of the same source always gets the same id."""
+    digest = hashlib.sha256(f"{source_id}\0{entry_key}".encode()).hexdigest()
+    return "a" + digest[:15]
+
+
+def entries_to_intents(source: Source, feed: FeedData) -> list[ArticleIntent]:
+    """Turn parsed entries into intents to store; entries without identity are dropped."""
+    intents = []
+    for entry in feed.entries:
+        if not entry.key:
+            continue
+        intents.append(_intent(source, entry))
+    return intents
+
+
+def _intent(source: Source, entry: EntryData) -> ArticleIntent:
+    return ArticleIntent(
+        id=article_id(source.id, entry.key),
+        source_id=source.id,
+        entry_key=entry.key,
+        url=entry.link or entry.guid or source.url,
+        title=(entry.title or "").strip(),
+        summary=entry.summary,
+        content=entry.content,
+        authors=entry.authors,
+        published=entry.published,
+        updated=entry.updated,
+        categories=entry.categories,
+        enclosures=tuple({"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures),
+    )
+
+
+# --- polling ------------------------------------------------------------------
+
+
+async def _read_source(fetcher: Fetcher, source: Source, now: datetime) -> tuple[FetchResponse, FeedData | None]:
+    response = await fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
+    if response.not_modified:
+        return response, None
+    if source.kind == "sitemap":
+        return response, await _read_sitemap(fetcher, response, source, now)
+    return response, parse_feed(response.body, response.url, response.content_type)
+
+
+async def _read_sitemap(
+    fetcher: Fetcher, response: FetchResponse, source: Source, now: datetime
+) -> FeedData:
+    sitemap = parse_sitemap(response.body, response.url)
+    children = list(sitemap.children)
+    # An index names child sitemaps; news sitemaps hold the fresh articles, so read them first.
+    children.sort(key=lambda url: ("news" not in url.lower(), url))
+    for child in children[:3]:
+        child_response = await fetcher.get(child)
+        child_map = parse_sitemap(child_response.body, child_response.url)
+        sitemap = type(sitemap)(entries=sitemap.entries + child_map.entries, children=())
+    return sitemap_as_feed(sitemap, source.site_url or source.url, now)
+
+
+def _outcome_for_error(exc: OccasionalError) -> PollOutcome:
+    if isinstance(exc, HTTPStatusError):
+        if exc.status == 410:
+            return PollOutcome(kind="gone", http_status=410, error=str(exc))
+        if exc.status in (429, 503):
+            return PollOutcome(
+                kind="rate_limited", http_status=exc.status, retry_after=exc.retry_after, error=str(exc)
+            )
+        return PollOutcome(kind="error", http_status=exc.status, error=str(exc))
+    return PollOutcome(kind="error", error=str(exc))
+
+
+def _outcome_for_feed(response: FetchResponse, feed: FeedData | None, new: int) -> PollOutcome:
+    if feed is None:
+        return PollOutcome(kind="not_modified", http_status=304, cache_max_age=_max_age(response))
+    return PollOutcome(
+        kind="ok",
+        http_status=response.status,
+        cache_max_age=_max_age(response),
+        ttl_minutes=feed.ttl_minutes,
+        update_period_minutes=feed.update_period_minutes,
+        entry_times=tuple(e.published for e in feed.entries if e.published),
+        new_entries=new,
+        error="; ".join(feed.errors) or None,
+    )
+
+
+def _max_age(response: FetchResponse) -> int | None:
+    for part in (response.headers.get("cache-control") or "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PollContext:
+    """What every poll of one cycle shares."""
+
+    storage: Storage
+    fetcher: Fetcher
+    config: Config
+    now: datetime
+    rng: random.Random
+
+
+async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
+    """Poll one source, store what it gave and when to poll it next; never raises."""
+    started = ctx.now
+    response: FetchResponse | None = None
+    feed: FeedData | None = None
+    new: list[str] = []
+    try:
+        response, feed = await _read_source(ctx.fetcher, source, ctx.now)
+        if feed is not None:
+            new = ctx.storage.upsert_articles(entries_to_intents(source, feed))
+        outcome = _outcome_for_feed(response, feed, len(new))
+    except (FetchError, FeedParseError) as exc:
+        outcome = _outcome_for_error(exc)
+    except OccasionalError as exc:  # a stage failed on this source; the others go on
+        log.warning("source %s failed: %s", source.url, exc)
+        outcome = _outcome_for_error(exc)
+    change = _source_change(ctx, source, outcome, response)
+    ctx.storage.update_source(source.id, change)
+    ctx.storage.record_fetch(
+        FetchLogEntry(
+            source_id=source.id,
+            url=source.url,
+            started=started,
+            status=outcome.http_status,
+            elapsed=response.elapsed if response else 0.0,
+            bytes=len(response.body) if response else 0,
+            error=outcome.error,
+            new_entries=len(new),
+        )
+    )
+    return SourceResult(
+        source_id=source.id,
+        url=source.url,
+        status=outcome.kind,
+        new_articles=tuple(new),
+        entries=len(feed.entries) if feed else 0,
+        http_status=outcome.http_status,
+        error=outcome.error,
+    )
+
+
+def _source_change(
+    ctx: PollContext, source: Source, outcome: PollOutcome, response: FetchResponse | None
+) -> SourceChange:
+    bounds = PollBounds(
+        min_seconds=ctx.config.poll.min_interval,
+        max_seconds=ctx.config.poll.max_interval,
+        max_backoff_seconds=ctx.config.poll.max_backoff,
+    )
+    decision = decide(source, outcome, ctx.now, bounds, ctx.rng)
+    values: dict[str, object] = {
+        "last_polled": ctx.now,
+        "next_poll": decision.next_poll,
+        "interval_seconds": decision.interval_seconds,
+        "failures": decision.failures,
+        "last_error": decision.last_error,
+        "last_status": outcome.http_status,
+    }
+    if decision.disabled_reason:
+        values["disabled_reason"] = decision.disabled_reason
+    if response is not None and not response.not_modified:
+        values["etag"] = response.etag
+        values["last_modified"] = response.last_modified
+    if response is not None and response.permanent_redirect:
+        values["url"] = response.permanent_redirect
+    return SourceChange(**values)  # type: ignore[arg-type]
+
+
+async def poll_sources(
+    ctx: PollContext, sources: Sequence[Source], progress: Progress | None = None
+) -> PollReport:
+    """Poll ``sources`` concurrently (the fetcher bounds it) and report."""
+    report = PollReport()
+
+    async def run(source: Source) -> None:
+        report.sources.append(await poll_one(ctx, source))
+        if progress:
+            progress(1)
+
+    await asyncio.gather(*(run(source) for source in sources))
+    return report
+
+
+# --- article pages ------------------------------------------------------------
+
+
+async def fetch_page(ctx: PollContext, article_id: str) -> PageResult:
+    """Fetch one article's page, extract it, store it; fall back to the feed's content."""
+    article = ctx.storage.get_article(article_id)
+    feed_text = html_to_text(article.summary or "")
+    try:
+        response = await ctx.fetcher.get(article.url, check_robots=ctx.config.fetch.respect_robots)
+        page = extract_page(response.body, response.url)
+    except RobotsDisallowedError as exc:
+        return _keep_feed_text(ctx, article_id, feed_text, "robots", str(exc))
+    except (FetchError, ExtractionError) as exc:
+        return _keep_feed_text(ctx, article_id, feed_text, "feed", str(exc))
+    if len(page.text) < len(feed_text) * 0.8:
+        # Extraction found less than the feed itself carried: the feed's text is the better copy.
+        page = type(page)(**{**_page_fields(page), "text": feed_text})
+        how = "feed"
+    else:
+        how = "extracted"
+    html = response.body if ctx.config.articles.keep_html_days > 0 else None
+    ctx.storage.set_article_page(article_id, page, html=html, extraction=how, now=ctx.now)
+    return PageResult(article_id, how)
+
+
+def _page_fields(page: object) -> dict[str, object]:
+    return {name: getattr(page, name) for name in page.__slots__}  # type: ignore[attr-defined]
+
+
+def _keep_feed_text(
+    ctx: PollContext, article_id: str, feed_text: str, how: str, error: str
+) -> PageResult:
+    from .types import ExtractedPage
+
+    if feed_text:
+        ctx.storage.set_article_page(
+            article_id, ExtractedPage(text=feed_text), html=None, extraction="feed", now=ctx.now
+        )
+    return PageResult(article_id, how, error)
+
+
+async def fetch_pages(
+    ctx: PollContext, article_ids: Sequence[str], progress: Progress | None = None
+) -> list[PageResult]:
+    """Fetch and extract the pages of ``article_ids`` concurrently; never raises."""
+
+    async def run(aid: str) -> PageResult:
+        try:
+            return await fetch_page(ctx, aid)
+        finally:
+            if progress:
+                progress(1)
+
+    return list(await asyncio.gather(*(run(aid) for aid in article_ids)))
+
+
+# --- copies and stories ---------------------------------------------------------
+
+
+def article_doc(article: Article) -> Doc:
+    """The view of an article that copy detection and clustering take."""
+    return Doc(
+        id=article.id,
+        title=article.title,
+        text=article.text or html_to_text(article.summary or ""),
+        published=article.published or article.fetched,
+        url=article.url,
+        source=article.source_id,
+        source_links=article.source_links,
+        canonical_url=article.canonical_url,
+    )
+
+
+def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Story]:
+    """Recompute copies and stories over the open window and store them.
+
+    Deterministic: the same stored articles give the same groups and stories,
+    and story ids already stored are kept (passed back as ``previous``).
+    """
+    since = now - timedelta(days=config.stories.window_days)
+    articles = list(storage.iter_articles(since=since))
+    docs = [article_doc(article) for article in articles]
+    copies = find_copies(docs, preference=config.stories.source_preference)
+    previous = {article.id: article.story for article in articles if article.story}
+    assignments = cluster_stories(
+        docs, previous=previous, overrides=storage.story_overrides(), copies=copies
+    )
+    stories = build_stories(docs, assignments)
+    storage.set_copies(copies)
+    storage.set_stories(stories, assignments)
+    return stories

@@ -1,0 +1,108 @@
+"""Small value helpers shared by the feed, sitemap and OPML readers.
+
+Called by :mod:`occasional.sources._xmlfeeds`, :mod:`._jsonfeed`,
+:mod:`.sitemaps` and :mod:`.opml`; nothing here raises.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser.datetimes
+
+__all__ = [
+    "absolute_url",
+    "clean_text",
+    "is_http_url",
+    "parse_date",
+    "struct_to_datetime",
+    "to_int",
+]
+
+
+def parse_date(value: object) -> datetime | None:
+    """An aware UTC datetime from an ISO 8601, RFC 822 or other feed date.
+
+    ISO 8601 and RFC 822 are tried first because they cover nearly every
+    real feed cheaply; feedparser's date handlers take the odd rest.
+    Returns ``None`` for anything unreadable.
+    """
+    if isinstance(value, datetime):
+        return _as_utc(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return _as_utc(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        return _as_utc(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
+    return struct_to_datetime(feedparser.datetimes._parse_date(text))
+
+
+def struct_to_datetime(value: Any) -> datetime | None:
+    """A UTC datetime from a feedparser ``*_parsed`` struct_time (already UTC)."""
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _as_utc(value: datetime) -> datetime:
+    # Feeds that give no offset almost always mean UTC (or do not know).
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def absolute_url(value: object, base: str) -> str | None:
+    """``value`` resolved against ``base``; ``None`` for empty or non-strings."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.startswith(("http://", "https://")):
+        return text
+    try:
+        return urljoin(base, text)
+    except ValueError:
+        return text
+
+
+def is_http_url(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def clean_text(value: object) -> str | None:
+    """A stripped string, or ``None`` when empty or not a string."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text or None
+
+
+def to_int(value: object) -> int | None:
+    """A non-negative int from a string or number; ``None`` when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

@@ -1,0 +1,315 @@
+"""The Storage protocol and the small frozen intents written through it.
+
+Callers: the pipeline (sources, fetch log, articles, copies, stories), the
+digest stage (digests, feedback, ``last_shown``), the stories stage
+(``get_state``/``set_state`` for its index) and the CLI (listings, search,
+export). :func:`occasional.storage.open_storage` is the only constructor.
+
+Every method is synchronous, runs in one transaction, and raises
+:class:`~occasional.exceptions.StorageError` (driver error chained) when the
+database fails; a failed call changes nothing. Lookups by id raise the
+``LookupError`` named in their docstring. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, Final, Literal, Protocol, runtime_checkable
+
+from ..exceptions import OccasionalError
+from ..types import Article, CopyDecision, ExtractedPage, Source, SourceSettings, Story
+from ..types import StoryAssignment as StoryAssignment
+
+__all__ = [
+    "LEAVE",
+    "ArticleIntent",
+    "ArticleNotFoundError",
+    "DigestNotFoundError",
+    "Feedback",
+    "FetchLogEntry",
+    "Leave",
+    "OverrideKind",
+    "SourceChange",
+    "Storage",
+    "StoredDigest",
+    "StoryOverride",
+    "make_article_id",
+]
+
+
+class ArticleNotFoundError(OccasionalError, LookupError):
+    """No stored article has that id."""
+
+
+class DigestNotFoundError(OccasionalError, LookupError):
+    """No stored digest has that id."""
+
+
+class Leave(Enum):
+    """The type of :data:`LEAVE`: "do not change this field"."""
+
+    LEAVE = "leave"
+
+
+#: A :class:`SourceChange` field left at ``LEAVE`` keeps its stored value;
+#: ``None`` clears it.
+LEAVE: Final = Leave.LEAVE
+
+OverrideKind = Literal["split", "merge"]
+
+
+def make_article_id(source_id: str, entry_key: str) -> str:
+    """A stable, short article id for one entry of one source.
+
+    The pipeline calls it when turning feed entries into :class:`ArticleIntent`,
+    so the same entry always gets the same id (and upserts stay idempotent).
+    """
+    digest = hashlib.blake2b(f"{source_id}\n{entry_key}".encode(), digest_size=10)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChange:
+    """What :meth:`Storage.update_source` changes; fields left at ``LEAVE`` stay."""
+
+    url: str | Leave = LEAVE
+    title: str | None | Leave = LEAVE
+    site_url: str | None | Leave = LEAVE
+    settings: SourceSettings | Leave = LEAVE
+    disabled_reason: str | None | Leave = LEAVE
+    etag: str | None | Leave = LEAVE
+    last_modified: str | None | Leave = LEAVE
+    last_polled: datetime | None | Leave = LEAVE
+    next_poll: datetime | None | Leave = LEAVE
+    interval_seconds: int | None | Leave = LEAVE
+    failures: int | Leave = LEAVE
+    last_error: str | None | Leave = LEAVE
+    last_status: int | None | Leave = LEAVE
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLogEntry:
+    """One poll of a source: what was asked, what came back, how long it took."""
+
+    source_id: str
+    url: str
+    started: datetime
+    status: int | None = None
+    elapsed: float = 0.0
+    bytes: int = 0
+    error: str | None = None
+    new_entries: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleIntent:
+    """A feed entry to store. ``id`` should come from :func:`make_article_id`.
+
+    ``enclosures`` is any JSON value (usually a list of objects).
+    ``fetched`` is when the entry was read from its feed (the current time
+    when ``None``); it orders articles that carry no publication time.
+    """
+
+    id: str
+    source_id: str
+    url: str
+    title: str
+    entry_key: str
+    summary: str | None = None
+    content: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    categories: tuple[str, ...] = ()
+    enclosures: Any = None
+    fetched: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryOverride:
+    """A reader's correction to clustering: split ``a`` from ``b``, or merge them."""
+
+    kind: OverrideKind
+    a: str
+    b: str
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDigest:
+    """A generated digest: its JSON payload and the story fingerprints it showed."""
+
+    id: str
+    profile: str
+    generated: datetime
+    sent: datetime | None
+    payload: Any
+    shown: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A reader's reaction (``kind``: e.g. "more", "less", "mute") to a story."""
+
+    profile: str
+    story_id: str
+    kind: str
+    created: datetime
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """Everything occasional keeps between runs. See the module docstring."""
+
+    # --- sources: the CLI adds/edits/removes, the pipeline polls and updates
+
+    def add_source(
+        self,
+        url: str,
+        *,
+        kind: str = "feed",
+        settings: SourceSettings = ...,
+        title: str | None = None,
+        site_url: str | None = None,
+        now: datetime,
+    ) -> Source:
+        """Store a new source. Raises SourceExistsError when the URL is stored."""
+
+    def get_source(self, id_or_url: str) -> Source:
+        """One source by id or URL. Raises SourceNotFoundError."""
+
+    def list_sources(self, *, tag: str | None = None, enabled_only: bool = False) -> list[Source]:
+        """Sources in the order they were added, optionally one tag's or enabled ones."""
+
+    def update_source(self, source_id: str, change: SourceChange) -> Source:
+        """Apply a change; returns the stored result. Raises SourceNotFoundError,
+        SourceExistsError (a new URL that another source has)."""
+
+    def remove_source(self, id_or_url: str) -> None:
+        """Delete a source with its articles and log. Raises SourceNotFoundError."""
+
+    def due_sources(self, now: datetime, limit: int | None = None) -> list[Source]:
+        """Enabled sources whose ``next_poll`` is unset or not after ``now``, most overdue
+        first. The pipeline calls it to pick what to poll."""
+
+    def record_fetch(self, entry: FetchLogEntry) -> None:
+        """Append to a source's fetch log (pipeline, after every poll)."""
+
+    def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
+        """The newest ``limit`` log entries of a source, newest first."""
+
+    # --- articles: the pipeline writes, everyone reads
+
+    def upsert_articles(self, items: Sequence[ArticleIntent]) -> list[str]:
+        """Store entries; returns the ids that were new. A stored entry only gets its
+        title, summary and updated time refreshed (its extracted text stays)."""
+
+    def set_article_page(
+        self,
+        article_id: str,
+        page: ExtractedPage,
+        *,
+        html: bytes | None,
+        extraction: str,
+        now: datetime,
+    ) -> None:
+        """Store what extraction found (pipeline). Raises ArticleNotFoundError."""
+
+    def record_page_failure(self, article_id: str, error: str, now: datetime) -> None:
+        """Count a failed page fetch/extraction (pipeline). Raises ArticleNotFoundError."""
+
+    def get_article(self, article_id: str) -> Article:
+        """One article with its copy and story fields. Raises ArticleNotFoundError."""
+
+    def iter_articles(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        source_id: str | None = None,
+        limit: int | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> Iterator[Article]:
+        """Articles oldest first by publication (else fetch) time, ``since`` inclusive,
+        ``until`` exclusive; read in pages, so a long export holds no transaction."""
+
+    def articles_without_page(self, limit: int, *, max_attempts: int = 3) -> list[Article]:
+        """Newest articles of enabled ``fetch_full`` sources with no page yet and fewer
+        than ``max_attempts`` failures (pipeline, to fetch pages)."""
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search over title and text, best first. Words are ANDed; "a phrase"
+        and -word work; any other syntax character is taken literally."""
+
+    def page_html(self, article_id: str) -> bytes | None:
+        """The stored HTML of an article's page, decompressed, or None."""
+
+    def prune_html(self, older_than: datetime) -> int:
+        """Drop HTML stored before ``older_than``; returns how many pages went."""
+
+    # --- copies and stories: the stories stage writes, digest and CLI read
+
+    def set_copies(
+        self,
+        decisions: Sequence[CopyDecision],
+        original_urls: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """Store copy decisions (replacing earlier ones for those articles). The original
+        URL of a copy defaults to its original's URL. Unknown ids raise StorageError."""
+
+    def set_stories(self, stories: Sequence[Story], assignments: Sequence[StoryAssignment]) -> None:
+        """Upsert stories and move articles to them (``Story.article_ids`` and
+        ``assignments`` both assign). Stories left with no article are deleted."""
+
+    def list_stories(self, *, since: datetime | None = None, limit: int | None = None) -> list[Story]:
+        """Stories last seen at or after ``since``, most recent first."""
+
+    def get_story(self, story_id: str) -> Story:
+        """One story; its article ids oldest first. Raises StoryNotFoundError."""
+
+    def add_story_override(self, kind: OverrideKind, a: str, b: str, now: datetime) -> None:
+        """Record a reader's split/merge of two articles or stories (CLI). Raises
+        InputError for another kind."""
+
+    def story_overrides(self) -> list[StoryOverride]:
+        """Every override, oldest first (the stories stage applies them in order)."""
+
+    # --- digests and feedback: the digest stage
+
+    def save_digest(
+        self, profile: str, generated: datetime, payload: Any, shown: Mapping[str, str]
+    ) -> str:
+        """Store a digest and the fingerprint of each story it shows; returns its id."""
+
+    def mark_digest_sent(self, digest_id: str, now: datetime) -> None:
+        """Note delivery time. Raises DigestNotFoundError."""
+
+    def digests(self, profile: str, limit: int = 10) -> list[StoredDigest]:
+        """A profile's newest digests, newest first."""
+
+    def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
+        """The latest fingerprint of every story ever shown to a profile."""
+
+    def add_feedback(self, profile: str, story_id: str, kind: str, now: datetime) -> None:
+        """Record a reader's reaction to a story."""
+
+    def feedback(self, profile: str) -> list[Feedback]:
+        """A profile's feedback, oldest first."""
+
+    # --- stage state and lifetime
+
+    def get_state(self, key: str) -> Any:
+        """The JSON value stored under ``key``, or None."""
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable value under ``key`` (replacing it)."""
+
+    def close(self) -> None:
+        """Release connections. Calling other methods afterwards reopens them."""

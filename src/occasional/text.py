@@ -1,0 +1,40 @@
+"""Small text helpers shared by several stages."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml.etree import ParserError
+
+__all__ = ["html_to_text"]
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+_BLANKS = re.compile(r"[ \t\r\f\v]+")
+_MANY_NEWLINES = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment (a feed's summary or content), paragraphs kept.
+
+    Scripts and styles are dropped; block elements end a paragraph. Text that
+    is not HTML comes back with its whitespace tidied.
+    """
+    if not html.strip():
+        return ""
+    if "<" not in html:
+        return _tidy(html)
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (ParserError, ValueError):
+        return _tidy(html)
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n\n" + (element.tail or "")
+    return _tidy(root.text_content())
+
+
+def _tidy(text: str) -> str:
+    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
