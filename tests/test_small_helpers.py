@@ -26,7 +26,8 @@ def test_check_url_accepts_http(given_url: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "ftp://example.com/", "file:///etc/passwd", "http://", "http://a b/", "http://x:99999/"]
+    "bad",
+    ["", "ftp://example.com/", "file:///etc/passwd", "http://", "http://a b/", "http://x:99999/"],
 )
 def test_check_url_refuses(bad: str) -> None:
     with pytest.raises(InvalidURLError):

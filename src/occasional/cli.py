@@ -76,7 +76,9 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 @contextmanager
-def _progress(label: str, enabled: bool) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+def _progress(
+    label: str, enabled: bool
+) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A progress bar on stderr (hidden for --json and non-terminals)."""
     bar = Progress(
         TextColumn(label),
@@ -162,7 +164,14 @@ def config(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the source as JSON.")
 @click.pass_context
 @user_errors
-def add(ctx: click.Context, url: str, tags: tuple[str, ...], no_discover: bool, no_full: bool, as_json: bool) -> None:
+def add(
+    ctx: click.Context,
+    url: str,
+    tags: tuple[str, ...],
+    no_discover: bool,
+    no_full: bool,
+    as_json: bool,
+) -> None:
     """Add a source by feed URL or site URL (autodiscovery, then sitemaps)."""
     source = _engine(ctx).add_source(
         url, tags=tags, discover=not no_discover, fetch_full=False if no_full else None
@@ -170,7 +179,9 @@ def add(ctx: click.Context, url: str, tags: tuple[str, ...], no_discover: bool, 
     if as_json:
         _print_json(source_json(source))
     else:
-        out.print(f"added {source.kind} {source.url} (id {source.id}) {source.title or ''}".rstrip())
+        out.print(
+            f"added {source.kind} {source.url} (id {source.id}) {source.title or ''}".rstrip()
+        )
 
 
 @cli.command()
@@ -197,7 +208,11 @@ def sources(ctx: click.Context, tag: str | None, as_json: bool) -> None:
         return
     table = Table("id", "kind", "title", "url", "tags", "status")
     for s in items:
-        status = s.disabled_reason or (s.last_error and f"failing ({s.failures}): {s.last_error}") or "ok"
+        status = (
+            s.disabled_reason
+            or (s.last_error and f"failing ({s.failures}): {s.last_error}")
+            or "ok"
+        )
         table.add_row(s.id, s.kind, s.title or "", s.url, ",".join(s.settings.tags), status)
     out.print(table)
 
@@ -268,7 +283,9 @@ def _print_poll_table(report: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.pass_context
 @user_errors
-def extract(ctx: click.Context, url: str | None, html_file: Path | None, page_url: str | None, as_json: bool) -> None:
+def extract(
+    ctx: click.Context, url: str | None, html_file: Path | None, page_url: str | None, as_json: bool
+) -> None:
     """Extract an article's text and metadata from a URL or an HTML file."""
     if (url is None) == (html_file is None):
         raise click.UsageError("give either a URL or --html-file FILE")
@@ -297,7 +314,9 @@ def extract(ctx: click.Context, url: str | None, html_file: Path | None, page_ur
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, without text.")
 @click.pass_context
 @user_errors
-def articles(ctx: click.Context, since: str | None, source: str | None, limit: int | None, as_json: bool) -> None:
+def articles(
+    ctx: click.Context, since: str | None, source: str | None, limit: int | None, as_json: bool
+) -> None:
     """List stored articles."""
     items = _engine(ctx).articles(since=_parse_since(since), limit=limit, source=source)
     _print_articles(items, as_json)
@@ -361,7 +380,9 @@ def stories(ctx: click.Context, since: str | None, as_json: bool) -> None:
         out.print(f"[bold]{story.label}[/bold]  ({story.id}, {len(members)} articles)", markup=True)
         for a in members:
             mark = f"copy of {a.copy_of} ({a.original_reason})" if a.copy_of else ""
-            out.print(f"   {a.source_title or a.source_url}: {a.title}  {mark}".rstrip(), markup=False)
+            out.print(
+                f"   {a.source_title or a.source_url}: {a.title}  {mark}".rstrip(), markup=False
+            )
 
 
 def _read_jsonl(file: Any) -> Any:
@@ -374,7 +395,13 @@ def _read_jsonl(file: Any) -> Any:
 
 
 @cli.command()
-@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL file, - for stdin.")
+@click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="JSONL file, - for stdin.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
 @user_errors
 def cluster(input_file: Any, as_json: bool) -> None:
@@ -391,7 +418,13 @@ def cluster(input_file: Any, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), required=True, help="JSONL file, - for stdin.")
+@click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="JSONL file, - for stdin.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
 @user_errors
 def copies(input_file: Any, as_json: bool) -> None:
@@ -410,7 +443,14 @@ def copies(input_file: Any, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-output"), show_default=True, help="Where the demo writes its home and results.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Where the demo writes its home and results.",
+)
 @user_errors
 def demo(out_dir: Path) -> None:
     """Run the whole job on the bundled sample news web (loopback only) and show the result."""

@@ -76,7 +76,12 @@ class Engine:
     # --- sources --------------------------------------------------------------
 
     def add_source(
-        self, url: str, *, tags: Sequence[str] = (), discover: bool = True, fetch_full: bool | None = None
+        self,
+        url: str,
+        *,
+        tags: Sequence[str] = (),
+        discover: bool = True,
+        fetch_full: bool | None = None,
     ) -> Source:
         """Add a feed by its URL, or a site by its URL (autodiscovery, then sitemaps).
 
@@ -138,7 +143,11 @@ class Engine:
             settings = SourceSettings(tags=outline.tags, fetch_full=self.config.articles.fetch_full)
             added.append(
                 self.storage.add_source(
-                    url, settings=settings, title=outline.title, site_url=outline.site_url, now=self.clock()
+                    url,
+                    settings=settings,
+                    title=outline.title,
+                    site_url=outline.site_url,
+                    now=self.clock(),
                 )
             )
         return ImportReport(tuple(added), tuple(skipped))
@@ -153,17 +162,19 @@ class Engine:
         self,
         *,
         everything: bool = False,
+        stories: bool = True,
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> PollReport:
-        """Poll due sources (all enabled ones with ``everything``), fetch new pages, update stories."""
+        """Poll due sources (or all enabled ones), fetch new pages, update stories."""
         now = self.clock()
         if everything:
             sources = [s for s in self.storage.list_sources(enabled_only=True)]
         else:
             sources = self.storage.due_sources(now)
         report = asyncio.run(self._poll(sources, now, progress, on_total))
-        refresh_stories(self.storage, self.config, self.clock())
+        if stories:
+            refresh_stories(self.storage, self.config, self.clock())
         return report
 
     async def _poll(
@@ -179,7 +190,12 @@ class Engine:
                 on_total(len(sources))
             report = await poll_sources(ctx, sources, progress)
             full = {s.id for s in sources if s.settings.fetch_full}
-            wanted = [r for result in report.sources if result.source_id in full for r in result.new_articles]
+            wanted = [
+                r
+                for result in report.sources
+                if result.source_id in full
+                for r in result.new_articles
+            ]
             if on_total:
                 on_total(len(sources) + len(wanted))
             report.pages.extend(await fetch_pages(ctx, wanted, progress))
@@ -188,7 +204,7 @@ class Engine:
     # --- articles --------------------------------------------------------------
 
     def extract(self, url: str | None = None, *, html: bytes | None = None) -> ExtractedPage:
-        """Extract one page: fetched from ``url``, or given as ``html`` (``url`` then its address)."""
+        """Extract one page fetched from ``url``, or given as ``html`` (found at ``url``)."""
         if html is not None:
             return extract_page(html, url)
         if url is None:

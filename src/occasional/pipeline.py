@@ -30,25 +30,29 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .config import Config
 from .exceptions import (
     ExtractionError,
-    FeedParseError,
     FetchError,
-    HTTPStatusError,
     OccasionalError,
     RobotsDisallowedError,
 )
 from .extract import extract_page
 from .fetch.client import Fetcher
-from .fetch.schedule import PollBounds, PollOutcome, decide
+from .fetch.schedule import (
+    PollBounds,
+    PollOutcome,
+    decide,
+    outcome_from_error,
+    outcome_from_response,
+)
 from .sources import parse_feed, parse_sitemap, sitemap_as_feed
 from .storage.base import ArticleIntent, FetchLogEntry, SourceChange, Storage
+from .stories import StoryOverride, build_stories, cluster_stories, find_copies
 from .text import html_to_text
-from .stories import build_stories, cluster_stories, find_copies
 from .types import Article, Doc, EntryData, FeedData, FetchResponse, Source, Story
 
 __all__ = [
@@ -132,14 +136,18 @@ def _intent(source: Source, entry: EntryData) -> ArticleIntent:
         published=entry.published,
         updated=entry.updated,
         categories=entry.categories,
-        enclosures=tuple({"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures),
+        enclosures=tuple(
+            {"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures
+        ),
     )
 
 
 # --- polling ------------------------------------------------------------------
 
 
-async def _read_source(fetcher: Fetcher, source: Source, now: datetime) -> tuple[FetchResponse, FeedData | None]:
+async def _read_source(
+    fetcher: Fetcher, source: Source, now: datetime
+) -> tuple[FetchResponse, FeedData | None]:
     response = await fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         return response, None
@@ -160,41 +168,6 @@ async def _read_sitemap(
         child_map = parse_sitemap(child_response.body, child_response.url)
         sitemap = type(sitemap)(entries=sitemap.entries + child_map.entries, children=())
     return sitemap_as_feed(sitemap, source.site_url or source.url, now)
-
-
-def _outcome_for_error(exc: OccasionalError) -> PollOutcome:
-    if isinstance(exc, HTTPStatusError):
-        if exc.status == 410:
-            return PollOutcome(kind="gone", http_status=410, error=str(exc))
-        if exc.status in (429, 503):
-            return PollOutcome(
-                kind="rate_limited", http_status=exc.status, retry_after=exc.retry_after, error=str(exc)
-            )
-        return PollOutcome(kind="error", http_status=exc.status, error=str(exc))
-    return PollOutcome(kind="error", error=str(exc))
-
-
-def _outcome_for_feed(response: FetchResponse, feed: FeedData | None, new: int) -> PollOutcome:
-    if feed is None:
-        return PollOutcome(kind="not_modified", http_status=304, cache_max_age=_max_age(response))
-    return PollOutcome(
-        kind="ok",
-        http_status=response.status,
-        cache_max_age=_max_age(response),
-        ttl_minutes=feed.ttl_minutes,
-        update_period_minutes=feed.update_period_minutes,
-        entry_times=tuple(e.published for e in feed.entries if e.published),
-        new_entries=new,
-        error="; ".join(feed.errors) or None,
-    )
-
-
-def _max_age(response: FetchResponse) -> int | None:
-    for part in (response.headers.get("cache-control") or "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "max-age" and value.strip().isdigit():
-            return int(value.strip())
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,13 +191,15 @@ async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
         response, feed = await _read_source(ctx.fetcher, source, ctx.now)
         if feed is not None:
             new = ctx.storage.upsert_articles(entries_to_intents(source, feed))
-        outcome = _outcome_for_feed(response, feed, len(new))
-    except (FetchError, FeedParseError) as exc:
-        outcome = _outcome_for_error(exc)
-    except OccasionalError as exc:  # a stage failed on this source; the others go on
-        log.warning("source %s failed: %s", source.url, exc)
-        outcome = _outcome_for_error(exc)
-    change = _source_change(ctx, source, outcome, response)
+        outcome = outcome_from_response(response, feed, len(new))
+        if feed is not None and feed.errors:
+            outcome = replace(outcome, error="; ".join(feed.errors))
+    except FetchError as exc:
+        outcome = outcome_from_error(exc)
+    except OccasionalError as exc:  # the answer was unusable; the other sources go on
+        status = response.status if response is not None else None
+        outcome = PollOutcome(kind="error", error=str(exc), http_status=status)
+    change = _source_change(ctx, source, outcome, response, feed)
     ctx.storage.update_source(source.id, change)
     ctx.storage.record_fetch(
         FetchLogEntry(
@@ -250,13 +225,13 @@ async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
 
 
 def _source_change(
-    ctx: PollContext, source: Source, outcome: PollOutcome, response: FetchResponse | None
+    ctx: PollContext,
+    source: Source,
+    outcome: PollOutcome,
+    response: FetchResponse | None,
+    feed: FeedData | None,
 ) -> SourceChange:
-    bounds = PollBounds(
-        min_seconds=ctx.config.poll.min_interval,
-        max_seconds=ctx.config.poll.max_interval,
-        max_backoff_seconds=ctx.config.poll.max_backoff,
-    )
+    bounds = PollBounds.from_settings(ctx.config.poll)
     decision = decide(source, outcome, ctx.now, bounds, ctx.rng)
     values: dict[str, object] = {
         "last_polled": ctx.now,
@@ -268,6 +243,8 @@ def _source_change(
     }
     if decision.disabled_reason:
         values["disabled_reason"] = decision.disabled_reason
+    if feed is not None and feed.title and not source.title:
+        values["title"] = feed.title.strip()
     if response is not None and not response.not_modified:
         values["etag"] = response.etag
         values["last_modified"] = response.last_modified
@@ -307,17 +284,13 @@ async def fetch_page(ctx: PollContext, article_id: str) -> PageResult:
         return _keep_feed_text(ctx, article_id, feed_text, "feed", str(exc))
     if len(page.text) < len(feed_text) * 0.8:
         # Extraction found less than the feed itself carried: the feed's text is the better copy.
-        page = type(page)(**{**_page_fields(page), "text": feed_text})
+        page = replace(page, text=feed_text)
         how = "feed"
     else:
         how = "extracted"
     html = response.body if ctx.config.articles.keep_html_days > 0 else None
     ctx.storage.set_article_page(article_id, page, html=html, extraction=how, now=ctx.now)
     return PageResult(article_id, how)
-
-
-def _page_fields(page: object) -> dict[str, object]:
-    return {name: getattr(page, name) for name in page.__slots__}  # type: ignore[attr-defined]
 
 
 def _keep_feed_text(
@@ -375,9 +348,8 @@ def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Sto
     docs = [article_doc(article) for article in articles]
     copies = find_copies(docs, preference=config.stories.source_preference)
     previous = {article.id: article.story for article in articles if article.story}
-    assignments = cluster_stories(
-        docs, previous=previous, overrides=storage.story_overrides(), copies=copies
-    )
+    overrides = [StoryOverride(o.kind, o.a, o.b) for o in storage.story_overrides()]
+    assignments = cluster_stories(docs, previous=previous, overrides=overrides, copies=copies)
     stories = build_stories(docs, assignments)
     storage.set_copies(copies)
     storage.set_stories(stories, assignments)

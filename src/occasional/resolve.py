@@ -7,8 +7,11 @@ then the sitemaps robots.txt names, and the usual sitemap paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
 
 from .exceptions import DiscoveryError, FeedParseError, FetchError, OccasionalError
 from .fetch.client import Fetcher
@@ -60,12 +63,22 @@ async def resolve_source(fetcher: Fetcher, url: str) -> ResolvedSource:
             return found
     sitemap = await _find_sitemap(fetcher, site)
     if sitemap is not None:
-        return sitemap
+        return replace(sitemap, title=_page_title(response.body))
     raise DiscoveryError(
         f"no feed or sitemap found at {url}: the page names no feed, none of the usual feed "
         "paths answered with one, and robots.txt names no sitemap; add the feed URL directly",
         url,
     )
+
+
+def _page_title(html: bytes) -> str | None:
+    """The page's og:site_name, else its <title>: what a site calls itself."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    names = root.xpath('//meta[@property="og:site_name"]/@content') or root.xpath("//title/text()")
+    return str(names[0]).strip() or None if names else None
 
 
 def _as_feed(response: FetchResponse, site_url: str | None = None) -> ResolvedSource | None:

@@ -18,7 +18,9 @@ def check_url(url: str) -> str:
     candidate = url.strip()
     if not candidate:
         raise InvalidURLError("empty URL")
-    if "://" not in candidate and not candidate.startswith(("mailto:", "javascript:", "data:", "file:")):
+    if "://" not in candidate and not candidate.startswith(
+        ("mailto:", "javascript:", "data:", "file:")
+    ):
         candidate = "https://" + candidate
     try:
         parts = urlsplit(candidate)
@@ -26,7 +28,9 @@ def check_url(url: str) -> str:
     except ValueError as exc:
         raise InvalidURLError(f"{url!r} is not a valid URL: {exc}") from exc
     if parts.scheme not in ("http", "https"):
-        raise InvalidURLError(f"{url!r}: only http and https URLs can be fetched, not {parts.scheme}:")
+        raise InvalidURLError(
+            f"{url!r}: only http and https URLs can be fetched, not {parts.scheme}:"
+        )
     if not parts.hostname or any(ch.isspace() for ch in candidate):
         raise InvalidURLError(f"{url!r} is not a valid URL: it has no host or contains spaces")
     return candidate
