@@ -23,7 +23,7 @@ from .types import Article
 __all__ = ["run_demo"]
 
 # Outlets added by their home page, so that autodiscovery (or sitemaps) finds the source.
-_BY_SITE = ("northgate", "pressline")
+_BY_SITE = ("review", "business")
 
 
 def run_demo(out_dir: Path, console: Console) -> None:
