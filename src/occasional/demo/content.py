@@ -139,14 +139,11 @@ def build_articles(
     rng = random.Random(seed)
     base_now = now.replace(second=0, microsecond=0)
     dated = [_dated(s, base_now, rng) for s in sources]
-    urls = {s.id: base_urls[s.outlet] + _path(s, when) for s, when in zip(sources, dated, strict=True)}
-    articles = [
-        _article(s, when, urls, bodies[s.id]) for s, when in zip(sources, dated, strict=True)
-    ]
+    pairs = list(zip(sources, dated, strict=True))
+    urls = {s.id: base_urls[s.outlet] + _path(s, when) for s, when in pairs}
+    articles = [_article(s, when, urls, bodies[s.id]) for s, when in pairs]
     wire_urls = {a.url for a in articles if a.wire}
-    return tuple(
-        replace(a, wire=True) if a.copy_of in wire_urls else a for a in articles
-    )
+    return tuple(replace(a, wire=True) if a.copy_of in wire_urls else a for a in articles)
 
 
 def _dated(source: ArticleSource, now: datetime, rng: random.Random) -> datetime:

@@ -8,8 +8,12 @@ articles report the same real-world event.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+
+from ..types import Doc
+from .outlets import spec_for
 
 __all__ = ["BEHAVIOURS", "FORMATS", "KINDS", "DemoArticle", "Outlet"]
 
@@ -27,6 +31,10 @@ BEHAVIOURS = (
     "gone",
     "hostile",
 )
+
+# A full stop, question or exclamation mark (and a closing quote) before a
+# capital: "p.m. yesterday" and "Dr. Achebe" are not the end of a sentence.
+_SENTENCE_END = re.compile(r'(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bSt)[.?!]["”]?(?=\s+["“A-Z])')
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,5 +95,24 @@ class DemoArticle:
     def summary(self) -> str:
         """The first sentence of the body: what feeds give as a summary."""
         first = self.body[0] if self.body else ""
-        end = first.find(". ")
-        return first if end < 0 else first[: end + 1]
+        end = _SENTENCE_END.search(first)
+        return first if end is None else first[: end.end()]
+
+    def as_doc(self) -> Doc:
+        """The article as copy detection and story clustering see it.
+
+        ``source_links`` holds what a good extractor finds on the page: the
+        aggregator's "Source link" target. Carried wire copy names no link.
+        """
+        aggregated = spec_for(self.outlet).layout == "aggregator"
+        on_page = (self.copy_of,) if self.copy_of and aggregated else ()
+        return Doc(
+            id=self.id,
+            title=self.headline,
+            text=self.text,
+            published=self.published,
+            url=self.url,
+            source=self.outlet,
+            source_links=on_page,
+            canonical_url=self.url,
+        )

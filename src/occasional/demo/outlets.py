@@ -21,7 +21,10 @@ class OutletSpec:
     ``y``, ``m``, ``d`` and ``n`` (a stable number). ``feed_path`` is
     ``None`` for a site without a feed. ``layout`` picks the page template.
     ``jsonld`` adds a NewsArticle JSON-LD block to article pages.
-    ``disallow`` lists robots.txt Disallow paths.
+    ``disallow`` lists robots.txt Disallow paths. ``feed_link_query`` is
+    appended to article links in the feed (tracking parameters, as many
+    publishers add; the pages' canonical URLs stay clean). ``charset`` is
+    the encoding of the HTML pages.
     """
 
     key: str
@@ -37,6 +40,8 @@ class OutletSpec:
     language: str = "en"
     nav: tuple[str, ...] = ("News", "Business", "Politics", "Sport", "Weather", "Opinion")
     disallow: tuple[str, ...] = ()
+    feed_link_query: str = ""
+    charset: str = "utf-8"
 
 
 def _trouble(key: str, name: str, fmt: str, feed_path: str, tagline: str) -> OutletSpec:
@@ -56,41 +61,89 @@ def _trouble(key: str, name: str, fmt: str, feed_path: str, tagline: str) -> Out
 
 OUTLET_SPECS: tuple[OutletSpec, ...] = (
     OutletSpec(
-        "daily", "The Ledger Daily", "feed", "rss2.0", "ok", "/rss.xml",
-        "/{y}/{m}/{d}/{slug}/", layout="classic", jsonld=True,
+        "daily",
+        "The Ledger Daily",
+        "feed",
+        "rss2.0",
+        "ok",
+        "/rss.xml",
+        "/{y}/{m}/{d}/{slug}/",
+        layout="classic",
+        jsonld=True,
         tagline="Independent journalism since 1881",
+        feed_link_query="utm_source=rss&utm_medium=feed&utm_campaign=daily",
     ),
     OutletSpec(
-        "review", "Northgate Review", "feed", "atom1.0", "ok", "/feeds/all.atom",
-        "/news/{section}/{slug}", layout="modern", jsonld=True,
+        "review",
+        "Northgate Review",
+        "feed",
+        "atom1.0",
+        "ok",
+        "/feeds/all.atom",
+        "/news/{section}/{slug}",
+        layout="modern",
+        jsonld=True,
         tagline="Clear reporting, considered views",
     ),
     OutletSpec(
-        "wire", "Metro Wire", "feed", "json1.1", "ok", "/feed.json",
-        "/article/{slug}-idMW{n}", layout="wire",
-        tagline="Fast, accurate, impartial", nav=("World", "Business", "Markets", "Sport",
-                                                  "Health", "Press releases"),
+        "wire",
+        "Metro Wire",
+        "feed",
+        "json1.1",
+        "ok",
+        "/feed.json",
+        "/article/{slug}-idMW{n}",
+        layout="wire",
+        tagline="Fast, accurate, impartial",
+        nav=("World", "Business", "Markets", "Sport", "Health", "Press releases"),
     ),
     OutletSpec(
-        "gazette", "Carrow Valley Gazette", "feed", "rss0.91", "ok", "/rss091.xml",
-        "/news/local/{slug}.html", layout="classic",
-        tagline="Your valley, your news", disallow=("/private/", "/admin/"),
+        "gazette",
+        "Carrow Valley Gazette",
+        "feed",
+        "rss0.91",
+        "ok",
+        "/rss091.xml",
+        "/news/local/{slug}.html",
+        layout="classic",
+        tagline="Your valley, your news",
+        disallow=("/private/", "/admin/"),
         nav=("Local", "Council", "Schools", "Sport", "Weather", "Notices"),
+        charset="windows-1252",
     ),
     OutletSpec(
-        "observer", "The Civic Observer", "feed", "rss1.0", "ok", "/index.rdf",
-        "/{section}/{y}{m}{d}-{slug}", layout="modern",
+        "observer",
+        "The Civic Observer",
+        "feed",
+        "rss1.0",
+        "ok",
+        "/index.rdf",
+        "/{section}/{y}{m}{d}-{slug}",
+        layout="modern",
         tagline="Public affairs, plainly told",
     ),
     OutletSpec(
-        "business", "Pressline Business", "sitemap", None, "ok", None,
-        "/{section}/{slug}-{n}", layout="modern", jsonld=True,
+        "business",
+        "Pressline Business",
+        "sitemap",
+        None,
+        "ok",
+        None,
+        "/{section}/{slug}-{n}",
+        layout="modern",
+        jsonld=True,
         tagline="Markets, companies, money",
         nav=("Markets", "Companies", "Economy", "Tech", "Health", "Opinion"),
     ),
     OutletSpec(
-        "morning", "Morning Digest", "feed", "rss2.0", "ok", "/feed/",
-        "/{y}/{m}/{d}/{slug}/", layout="aggregator",
+        "morning",
+        "Morning Digest",
+        "feed",
+        "rss2.0",
+        "ok",
+        "/feed/",
+        "/{y}/{m}/{d}/{slug}/",
+        layout="aggregator",
         tagline="Morning Digest - a story for you",
         nav=("Home", "World", "Business", "Sports", "Health", "Tech"),
     ),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 __all__ = ["PhraseMatcher", "host_of", "keywords", "normalise_space", "proper_names"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SPACE = re.compile(r"\s+")
+_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(\[[^\]/]*\]|[^/?#:]*)")
 
 # A short list is enough: keywords feed diversity and feedback learning, where
 # a stray common word only dilutes a weight, it never decides alone.
@@ -35,12 +35,8 @@ def normalise_space(text: str) -> str:
 
 def keywords(text: str) -> set[str]:
     """Lower-cased content words of ``text`` (three letters or more, no stopwords)."""
-    found = set()
-    for match in _WORD.finditer(text):
-        word = match.group().lower().strip("'’-")
-        if len(word) >= 3 and word not in _STOPWORDS:
-            found.add(word)
-    return found
+    words = {word.strip("'’-") for word in _WORD.findall(text.lower())}
+    return {word for word in words if len(word) >= 3 and word not in _STOPWORDS}
 
 
 def proper_names(title: str) -> set[str]:
@@ -54,14 +50,15 @@ def proper_names(title: str) -> set[str]:
 
 
 def host_of(url: str | None) -> str:
-    """The host of ``url`` in lower case without a leading ``www.`` ('' when none)."""
-    if not url:
+    """The host of ``url`` in lower case without a leading ``www.`` ('' when none).
+
+    A regular expression rather than ``urlsplit``: ranking asks this for every
+    article, and only the host is wanted.
+    """
+    match = _HOST.match(url) if url else None
+    if match is None:
         return ""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
+    return match.group(1).strip("[]").lower().removeprefix("www.")
 
 
 class PhraseMatcher:
@@ -71,7 +68,7 @@ class PhraseMatcher:
     many phrases there are. Whitespace inside a phrase matches any whitespace.
     """
 
-    __slots__ = ("_by_key", "_pattern")
+    __slots__ = ("_by_key", "_firsts", "_pattern")
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self._by_key: dict[str, str] = {}
@@ -80,6 +77,9 @@ class PhraseMatcher:
             if clean:
                 self._by_key.setdefault(clean.lower(), clean)
         keys = sorted(self._by_key, key=len, reverse=True)
+        # A cheap substring test on each phrase's first word rules most texts out
+        # before the regular expression (with its word boundaries) has to run.
+        self._firsts = tuple({key.split(" ")[0] for key in keys})
         body = "|".join(r"\s+".join(map(re.escape, key.split(" "))) for key in keys)
         self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE) if keys else None
 
@@ -90,5 +90,9 @@ class PhraseMatcher:
         """The phrases (as the profile spelled them) that occur in ``text``."""
         if self._pattern is None or not text:
             return set()
-        found = {normalise_space(m.group()).lower() for m in self._pattern.finditer(text)}
-        return {self._by_key[key] for key in found if key in self._by_key}
+        lowered = text.lower()
+        if not any(first in lowered for first in self._firsts):
+            return set()
+        found = {match.lower() for match in self._pattern.findall(text)}
+        keys = {key if key in self._by_key else normalise_space(key) for key in found}
+        return {self._by_key[key] for key in keys if key in self._by_key}

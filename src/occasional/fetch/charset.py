@@ -68,11 +68,13 @@ def _from_markup(body: bytes) -> str | None:
 
 
 def _guess(body: bytes) -> str:
-    best = charset_normalizer.from_bytes(body[:_SAMPLE]).best()
-    codec = _codec(best.encoding) if best is not None else None
-    # Plain ASCII is valid UTF-8, and UTF-8 is what a truncated sample of
-    # a UTF-8 document most often looks like.
-    return "utf-8" if codec in {None, "cp1252"} and _is_utf8(body[:_SAMPLE]) else codec or "utf-8"
+    sample = body[:_SAMPLE]
+    # Non-ASCII bytes that happen to form valid UTF-8 almost never are
+    # anything else, and plain ASCII is valid UTF-8 too.
+    if _is_utf8(sample):
+        return "utf-8"
+    best = charset_normalizer.from_bytes(sample).best()
+    return (_codec(best.encoding) if best is not None else None) or "cp1252"
 
 
 def _is_utf8(sample: bytes) -> bool:

@@ -176,7 +176,7 @@ class Fetcher:
         if not await self.robots.allowed(self, url):
             host = URL(url).host
             message = f"robots.txt of {host} forbids {url} to our User-Agent; it is skipped"
-            raise RobotsDisallowedError(message, url)
+            raise RobotsDisallowedError(self.robots.note(url) or message, url)
         await self._hosts.wait_turn(URL(url).host or "", self.robots.crawl_delay(url))
 
     async def _follow(self, url: str, headers: dict[str, str]) -> tuple[_Chain, _Hop]:
@@ -219,7 +219,9 @@ class Fetcher:
         raise status_error(url, status, retry_after)
 
 
-def _request_headers(etag: str | None, last_modified: str | None, accept: str | None) -> dict[str, str]:
+def _request_headers(
+    etag: str | None, last_modified: str | None, accept: str | None
+) -> dict[str, str]:
     headers = {"Accept": accept or "*/*"}
     if etag:
         headers["If-None-Match"] = etag
@@ -253,7 +255,9 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int, url: str) -> by
 
 
 def _too_large(url: str, limit: int) -> ResponseTooLargeError:
-    message = f"{url} sent more than {limit:,} bytes (decompressed); raise fetch.max_bytes to allow it"
+    message = (
+        f"{url} sent more than {limit:,} bytes (decompressed); raise fetch.max_bytes to allow it"
+    )
     return ResponseTooLargeError(message, url)
 
 

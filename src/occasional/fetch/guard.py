@@ -42,6 +42,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("is_site_local", "a site-local"),
 )
 
+_MAX_VERDICTS = 4096
+_NOT_IP = "not an IP address"
 _HINT = "allow it with fetch.allow_networks or OCCASIONAL_ALLOW_NETWORKS"
 
 
@@ -78,13 +80,23 @@ class AddressGuard:
         self.allowed: tuple[IPNetwork, ...] = tuple(
             ipaddress.ip_network(net, strict=False) for net in allow_networks
         )
+        self._verdicts: dict[str, str | None] = {}
 
     def refusal(self, ip: str) -> str | None:
         """Why ``ip`` is refused ("a private address"), or ``None`` if it may be used."""
+        if ip not in self._verdicts:
+            # Parsing addresses costs more than the request bookkeeping around
+            # it; a crawl sees few distinct addresses, so remember verdicts.
+            if len(self._verdicts) >= _MAX_VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[ip] = self._judge(ip)
+        return self._verdicts[ip]
+
+    def _judge(self, ip: str) -> str | None:
         try:
             address = _unmap(ipaddress.ip_address(ip.split("%", 1)[0]))
         except ValueError:
-            return "not an IP address"
+            return _NOT_IP
         if any(address in net for net in self.allowed):
             return None
         for prop, kind in _KINDS:
@@ -96,19 +108,19 @@ class AddressGuard:
         """Raise BlockedAddressError if ``url``'s resolved address ``ip`` is refused."""
         reason = self.refusal(ip)
         if reason is not None:
-            host = URL(url).host or url
-            raise BlockedAddressError(f"{host} resolves to {ip}, {reason}; {_HINT}", url)
+            self._refuse(ip, reason, url)
 
     def check_url(self, url: str) -> None:
         """Check a URL whose host is an IP literal (names are checked by the resolver)."""
         host = URL(url).host
-        if host is None:
-            return
-        try:
-            ipaddress.ip_address(host.split("%", 1)[0])
-        except ValueError:
-            return
-        self.check_ip(host, url)
+        reason = self.refusal(host) if host else _NOT_IP
+        if reason is not None and reason != _NOT_IP:
+            self._refuse(host or url, reason, url)
+
+    @staticmethod
+    def _refuse(ip: str, reason: str, url: str) -> None:
+        host = URL(url).host or url
+        raise BlockedAddressError(f"{host} resolves to {ip}, {reason}; {_HINT}", url)
 
 
 class ResolutionBlockedError(OSError):

@@ -1,6 +1,6 @@
 """Reading the HTTP headers that steer polling: Retry-After and Cache-Control.
 
-Pure helpers: the Fetcher calls :func:`parse_retry_after` when it raises
+Pure functions: the Fetcher calls :func:`parse_retry_after` when it raises
 :class:`~occasional.exceptions.HTTPStatusError`; the poll decider's
 :func:`~occasional.fetch.schedule.outcome_from_response` calls
 :func:`cache_max_age`. Neither raises: a value they cannot read is ``None``.

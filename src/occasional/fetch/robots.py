@@ -31,7 +31,13 @@ from urllib.robotparser import RobotFileParser
 
 from yarl import URL
 
-from ..exceptions import BlockedAddressError, FetchError, HTTPStatusError, InvalidURLError
+from ..exceptions import (
+    BlockedAddressError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InvalidURLError,
+)
 
 if TYPE_CHECKING:
     from .client import Fetcher
@@ -50,6 +56,7 @@ class _Rules:
     allow_all: bool
     expires: float
     crawl_delay: float | None = None
+    note: str | None = None
 
     def allows(self, agent: str, url: str) -> bool:
         if self.parser is None:
@@ -104,6 +111,11 @@ class RobotsCache:
         rules = self._rules.get(_origin(url))
         return rules.crawl_delay if rules is not None else None
 
+    def note(self, url: str) -> str | None:
+        """Why the whole of ``url``'s origin is refused (robots.txt unreadable), if it is."""
+        rules = self._rules.get(_origin(url))
+        return rules.note if rules is not None else None
+
     async def _rules_for(self, fetcher: Fetcher, url: str) -> _Rules:
         origin = _origin(url)
         async with self._locks.setdefault(origin, asyncio.Lock()):
@@ -116,15 +128,24 @@ class RobotsCache:
     async def _fetch(self, fetcher: Fetcher, origin: str) -> _Rules:
         now = self._clock()
         allow_all = _Rules(None, True, now + self.ttl)
-        forbid_all = _Rules(None, False, now + self.error_ttl)
         try:
             response = await fetcher.get(f"{origin}/robots.txt", accept="text/plain")
         except BlockedAddressError:
             raise
         except HTTPStatusError as exc:
-            return allow_all if 400 <= exc.status < 500 and exc.status != 429 else forbid_all
+            if 400 <= exc.status < 500 and exc.status != 429:
+                return allow_all
+            return self._forbid_all(origin, f"HTTP {exc.status}", now)
         except InvalidURLError:
             return allow_all  # redirected somewhere unfetchable: as good as absent
-        except FetchError:
-            return forbid_all
+        except FetchError as exc:
+            what = "timed out" if isinstance(exc, FetchTimeoutError) else "unreachable"
+            return self._forbid_all(origin, what, now)
         return _parse(response.text(), fetcher.settings.user_agent, now + self.ttl)
+
+    def _forbid_all(self, origin: str, what: str, now: float) -> _Rules:
+        note = (
+            f"robots.txt of {origin} could not be read ({what}); the site is left alone "
+            f"for {self.error_ttl:.0f} s, as search engines do"
+        )
+        return _Rules(None, False, now + self.error_ttl, note=note)

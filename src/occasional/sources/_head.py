@@ -1,4 +1,4 @@
-"""Feed-level polling hints the parsers do not return: ``<ttl>`` and ``sy:``.
+"""Channel values the parsers miss: ``<ttl>``, ``sy:`` hints, language.
 
 Called by :mod:`occasional.sources._xmlfeeds` on the UTF-8 bytes. Only the
 part before the first entry is scanned, with regexes, because both hints
@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["channel_head_values"]
+__all__ = ["channel_head_values", "channel_language"]
 
 _FIRST_ENTRY = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _TTL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ttl(?:\s[^>]*)?>\s*(\d{1,9})\s*<")
 _PERIOD = re.compile(rb"<[A-Za-z_][\w.-]*:updatePeriod(?:\s[^>]*)?>\s*([A-Za-z]+)\s*<")
 _FREQUENCY = re.compile(rb"<[A-Za-z_][\w.-]*:updateFrequency(?:\s[^>]*)?>\s*(\d{1,9})\s*<")
+_LANGUAGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?language(?:\s[^>]*)?>\s*([A-Za-z]{2,3}(?:[-_][\w-]+)?)\s*<"
+)
+_XML_LANG = re.compile(rb"""\bxml:lang\s*=\s*["']([A-Za-z]{2,3}(?:[-_][\w-]+)?)["']""")
 _PERIOD_MINUTES = {
     b"hourly": 60,
     b"daily": 24 * 60,
@@ -37,6 +41,14 @@ def channel_head_values(data: bytes) -> tuple[int | None, int | None]:
     first = _FIRST_ENTRY.search(data, 0, _HEAD_LIMIT)
     head = data[: first.start() if first else _HEAD_LIMIT]
     return _ttl(head), _period(head)
+
+
+def channel_language(data: bytes) -> str | None:
+    """The channel's ``<language>``/``<dc:language>``, else the first ``xml:lang``."""
+    first = _FIRST_ENTRY.search(data, 0, _HEAD_LIMIT)
+    head = data[: first.start() if first else _HEAD_LIMIT]
+    match = _LANGUAGE.search(head) or _XML_LANG.search(head)
+    return match.group(1).decode("ascii") if match else None
 
 
 def _ttl(head: bytes) -> int | None:

@@ -3,7 +3,8 @@
 :func:`parse_xml_feed` is registered for the ``xml`` kind by
 :mod:`occasional.sources.feeds`. The flow::
 
-    prepare_xml (UTF-8, no DOCTYPE, format)  ->  fastfeedparser
+    prepare_xml (UTF-8, no DOCTYPE, format)  ->  repair_ampersands
+        ->  fastfeedparser
         enough entries?  ->  done (one parse)
         raised, or fewer than the document holds  ->  feedparser too,
         keep whichever found more
@@ -24,8 +25,9 @@ import fastfeedparser
 import feedparser
 
 from occasional.exceptions import FeedParseError
-from occasional.sources._head import channel_head_values
+from occasional.sources._head import channel_head_values, channel_language
 from occasional.sources._prolog import XMLHead, prepare_xml
+from occasional.sources._repair import repair_ampersands
 from occasional.sources._values import (
     absolute_url,
     clean_text,
@@ -39,14 +41,15 @@ __all__ = ["parse_xml_feed"]
 
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+_EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
 _FP_FORMATS = {"rss090": "rss0.90", "rss10": "rss1.0", "atom03": "atom0.3", "atom10": "atom1.0"}
 
 
 def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedData:
     """Parse RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 bytes; see the module docstring."""
-    head = prepare_xml(body, url, charset)
+    head = _repaired(prepare_xml(body, url, charset))
     fast, fast_error = _run_fast(head.body)
-    if fast is not None and _complete(head.body, len(fast["entries"])):
+    if fast is not None and _complete(head, len(fast["entries"])):
         return _with_head(_from_fast(fast, url, head), head, ())
     slow = _run_slow(head.body, url)
     fast_count = len(fast["entries"]) if fast is not None else -1
@@ -58,19 +61,28 @@ def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedDat
     return _with_head(slow, head, slow.errors)
 
 
+def _repaired(head: XMLHead) -> XMLHead:
+    data, fixed = repair_ampersands(head.body)
+    if not fixed:
+        return head
+    problem = f"malformed XML: {fixed} bare '&' or HTML entities outside CDATA; repaired"
+    return XMLHead(data, head.root, head.format, (*head.errors, problem))
+
+
 def _run_fast(data: bytes) -> tuple[Any, str | None]:
     try:
         return fastfeedparser.parse(data), None
-    except Exception as exc:  # noqa: BLE001 - any failure hands over to feedparser
+    except Exception as exc:  # any failure hands over to feedparser
         return None, str(exc)[:200]
 
 
-def _complete(data: bytes, found: int) -> bool:
-    # Start tags are counted loosely first (two memchr-speed scans); only a
-    # shortfall pays for the exact regex count.
-    if found >= data.count(b"<item") + data.count(b"<entry") and found:
+def _complete(head: XMLHead, found: int) -> bool:
+    # The format's own entry tag is counted loosely first (one scan at
+    # memory speed); only a shortfall pays for the exact regex count.
+    tag = b"<entry" if head.format.startswith("atom") else b"<item"
+    if found and found >= head.body.count(tag):
         return True
-    return found >= len(_ENTRY_TAG.findall(data))
+    return found >= len(_ENTRY_TAG.findall(head.body))
 
 
 def _is_feed(head: XMLHead, slow: FeedData) -> bool:
@@ -87,7 +99,7 @@ def _with_head(feed: FeedData, head: XMLHead, extra: tuple[str, ...]) -> FeedDat
         entries=feed.entries,
         format=head.format if head.format in _KNOWN_FORMATS else feed.format,
         description=feed.description,
-        language=feed.language,
+        language=feed.language or channel_language(head.body),
         ttl_minutes=ttl,
         update_period_minutes=period,
         errors=errors,
@@ -123,18 +135,29 @@ def _from_fast(doc: Any, url: str, head: XMLHead) -> FeedData:
 
 
 def _fast_entry(entry: Any, url: str) -> EntryData:
+    summary = clean_text(entry.get("description"))
+    content = _first_content(entry.get("content"))
     return EntryData(
         guid=clean_text(entry.get("id")),
         link=absolute_url(entry.get("link"), url),
         title=clean_text(entry.get("title")),
-        summary=clean_text(entry.get("description")),
-        content=_first_content(entry.get("content")),
+        summary=summary,
+        # fastfeedparser copies an RSS description into content; that is no content.
+        content=None if content is not None and content.strip() == summary else content,
         authors=_names(entry.get("authors"), entry.get("author")),
         published=parse_date(entry.get("published")),
         updated=parse_date(entry.get("updated")),
         categories=_terms(entry.get("tags")),
-        enclosures=_enclosures(entry.get("enclosures"), url, "url"),
+        enclosures=_enclosures(entry.get("enclosures"), url, "url")
+        or _enclosures(_enclosure_links(entry.get("links")), url, "href"),
     )
+
+
+def _enclosure_links(links: Any) -> list[Any]:
+    # Atom puts media in <link rel="enclosure">, which fastfeedparser leaves in links.
+    if not isinstance(links, list):
+        return []
+    return [link for link in links if link and link.get("rel") == "enclosure"]
 
 
 # --- feedparser ----------------------------------------------------------------
@@ -197,12 +220,19 @@ def _first_content(content: Any) -> str | None:
 def _names(people: Any, single: Any) -> tuple[str, ...]:
     names: list[str] = []
     for person in people if isinstance(people, list) else ():
-        name = clean_text(person.get("name") or person.get("email")) if person else None
+        name = _person(person.get("name") or person.get("email")) if person else None
         if name and name not in names:
             names.append(name)
-    if not names and clean_text(single):
-        names.append(str(single).strip())
+    if not names and _person(single):
+        names.append(str(_person(single)))
     return tuple(names)
+
+
+def _person(value: Any) -> str | None:
+    # RSS <author> is "email (Name)"; the name is what readers want.
+    text = clean_text(value)
+    match = _EMAIL_NAME.match(text) if text else None
+    return match.group(1).strip() if match else text
 
 
 def _terms(tags: Any) -> tuple[str, ...]:

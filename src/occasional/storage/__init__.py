@@ -1,1 +1,45 @@
-"""Storage."""
+"""Storage: everything occasional keeps between runs, behind one protocol.
+
+:func:`open_storage` opens (creating and migrating) a SQLite or PostgreSQL
+database and returns a :class:`SqlStorage`, which implements
+:class:`Storage`. Writes go through the small frozen intents defined in
+:mod:`occasional.storage.base`; reads return :mod:`occasional.types` objects.
+"""
+
+from .base import (
+    LEAVE,
+    ArticleIntent,
+    ArticleNotFoundError,
+    DigestNotFoundError,
+    Feedback,
+    FetchLogEntry,
+    Leave,
+    OverrideKind,
+    SourceChange,
+    Storage,
+    StoredDigest,
+    StoryOverride,
+    make_article_id,
+)
+from .engine import open_storage
+from .errors import wrap_exceptions
+from .sql import SqlStorage
+
+__all__ = [
+    "LEAVE",
+    "ArticleIntent",
+    "ArticleNotFoundError",
+    "DigestNotFoundError",
+    "Feedback",
+    "FetchLogEntry",
+    "Leave",
+    "OverrideKind",
+    "SourceChange",
+    "SqlStorage",
+    "Storage",
+    "StoredDigest",
+    "StoryOverride",
+    "make_article_id",
+    "open_storage",
+    "wrap_exceptions",
+]

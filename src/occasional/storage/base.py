@@ -21,8 +21,15 @@ from enum import Enum
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
 from ..exceptions import OccasionalError
-from ..types import Article, CopyDecision, ExtractedPage, Source, SourceSettings, Story
-from ..types import StoryAssignment as StoryAssignment
+from ..types import (
+    Article,
+    CopyDecision,
+    ExtractedPage,
+    Source,
+    SourceSettings,
+    Story,
+    StoryAssignment,
+)
 
 __all__ = [
     "LEAVE",
@@ -77,18 +84,18 @@ class SourceChange:
     """What :meth:`Storage.update_source` changes; fields left at ``LEAVE`` stay."""
 
     url: str | Leave = LEAVE
-    title: str | None | Leave = LEAVE
-    site_url: str | None | Leave = LEAVE
+    title: str | Leave | None = LEAVE
+    site_url: str | Leave | None = LEAVE
     settings: SourceSettings | Leave = LEAVE
-    disabled_reason: str | None | Leave = LEAVE
-    etag: str | None | Leave = LEAVE
-    last_modified: str | None | Leave = LEAVE
-    last_polled: datetime | None | Leave = LEAVE
-    next_poll: datetime | None | Leave = LEAVE
-    interval_seconds: int | None | Leave = LEAVE
+    disabled_reason: str | Leave | None = LEAVE
+    etag: str | Leave | None = LEAVE
+    last_modified: str | Leave | None = LEAVE
+    last_polled: datetime | Leave | None = LEAVE
+    next_poll: datetime | Leave | None = LEAVE
+    interval_seconds: int | Leave | None = LEAVE
     failures: int | Leave = LEAVE
-    last_error: str | None | Leave = LEAVE
-    last_status: int | None | Leave = LEAVE
+    last_error: str | Leave | None = LEAVE
+    last_status: int | Leave | None = LEAVE
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +116,8 @@ class FetchLogEntry:
 class ArticleIntent:
     """A feed entry to store. ``id`` should come from :func:`make_article_id`.
 
-    ``enclosures`` is any JSON value (usually a list of objects).
+    ``enclosures`` is any JSON value (usually a list of objects). The stored
+    article's ``text`` stays empty until :meth:`Storage.set_article_page`.
     ``fetched`` is when the entry was read from its feed (the current time
     when ``None``); it orders articles that carry no publication time.
     """
@@ -163,7 +171,16 @@ class Feedback:
 
 @runtime_checkable
 class Storage(Protocol):
-    """Everything occasional keeps between runs. See the module docstring."""
+    """Everything occasional keeps between runs.
+
+    Who calls what: the CLI manages sources (add/update/remove/list) and
+    overrides; the pipeline reads due sources, writes the fetch log, articles
+    and pages, and after the pure stories stage, copies and stories; the
+    digest stage reads stories and articles and writes digests; feedback
+    comes from the CLI or web front end. Every method raises StorageError
+    (driver error chained) when the database fails, having changed nothing;
+    lookups raise the ``LookupError`` subclass their docstring names.
+    """
 
     # --- sources: the CLI adds/edits/removes, the pipeline polls and updates
 
@@ -183,7 +200,8 @@ class Storage(Protocol):
         """One source by id or URL. Raises SourceNotFoundError."""
 
     def list_sources(self, *, tag: str | None = None, enabled_only: bool = False) -> list[Source]:
-        """Sources in the order they were added, optionally one tag's or enabled ones."""
+        """Sources in the order they were added; only one tag's, or only enabled ones
+        (``settings.enabled`` and no ``disabled_reason``), when asked."""
 
     def update_source(self, source_id: str, change: SourceChange) -> Source:
         """Apply a change; returns the stored result. Raises SourceNotFoundError,
@@ -201,6 +219,9 @@ class Storage(Protocol):
 
     def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
         """The newest ``limit`` log entries of a source, newest first."""
+
+    def prune_fetch_log(self, older_than: datetime) -> int:
+        """Drop log entries of polls started before ``older_than``; returns how many."""
 
     # --- articles: the pipeline writes, everyone reads
 
@@ -268,7 +289,9 @@ class Storage(Protocol):
         """Upsert stories and move articles to them (``Story.article_ids`` and
         ``assignments`` both assign). Stories left with no article are deleted."""
 
-    def list_stories(self, *, since: datetime | None = None, limit: int | None = None) -> list[Story]:
+    def list_stories(
+        self, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[Story]:
         """Stories last seen at or after ``since``, most recent first."""
 
     def get_story(self, story_id: str) -> Story:

@@ -39,14 +39,14 @@ def describe(error: BaseException) -> str:
 
 
 @contextmanager
-def wrap_exceptions(action: str) -> Iterator[None]:
-    """Run a block, turning driver errors into StorageError("<action>: <reason>")."""
+def wrap_exceptions(action: str, error: type[StorageError] = StorageError) -> Iterator[None]:
+    """Run a block, turning driver errors into ``error("<action> failed: <reason>")``."""
     try:
         yield
     except OccasionalError:
         raise
-    except _DRIVER_ERRORS as error:
-        raise StorageError(f"{action} failed: {describe(error)}") from error
+    except _DRIVER_ERRORS as cause:
+        raise error(f"{action} failed: {describe(cause)}") from cause
 
 
 def wrapped(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

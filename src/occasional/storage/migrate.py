@@ -9,6 +9,7 @@ transactional DDL; the SQLite engine issues its own BEGIN to get it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,15 @@ __all__ = ["MIGRATIONS", "current_revision", "head_revision", "upgrade"]
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+@cache
 def _script() -> ScriptDirectory:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    # Values go through configparser interpolation, where % is special.
+    folder = str(MIGRATIONS).replace("%", "%%")
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("script_location", folder)
     # The numbered scripts live beside __init__.py, not in a versions/ folder.
-    config.set_main_option("version_locations", str(MIGRATIONS))
+    config.set_main_option("version_locations", folder)
     return ScriptDirectory.from_config(config)
 
 
@@ -51,7 +56,7 @@ def upgrade(connection: Connection) -> list[str]:
     def steps(revision: Any, _context: MigrationContext) -> Iterable[Any]:
         # What `alembic upgrade head` computes inside env.py.
         todo = list(script._upgrade_revs("head", revision))
-        applied.extend(str(step.up_revision_id) for step in todo)
+        applied.extend(step.revision.revision for step in todo)
         return todo
 
     context = MigrationContext.configure(

@@ -31,17 +31,16 @@ _BOILERPLATE = re.compile(
 #: Lines shorter than this many words are headers, taglines or footers.
 MIN_PARAGRAPH_WORDS = 8
 
-STOPWORDS = frozenset(
-    """a about after again against all also am an and any are as at be because been before
+_STOPWORD_TEXT = """a about after again against all also am an and any are as at be
+    because been before
     being between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is
     it its itself just me more most my no nor not now of off on once only or other our ours
     out over own same she should so some such than that the their theirs them then there
     these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours said says say told according
-    new one two year years also week day today yesterday monday tuesday wednesday thursday
-    friday saturday sunday mr mrs ms""".split()
-)
+    new one two year years also week day today yesterday mr mrs ms"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def body_paragraphs(text: str) -> list[str]:
