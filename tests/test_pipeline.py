@@ -207,3 +207,15 @@ def test_loopback_is_refused_unless_allowed(web: NewsWeb, tmp_path: Path) -> Non
         with pytest.raises(BlockedAddressError, match="allow_networks"):
             engine.add_source(web.outlet("wire").feed_url or "")
         assert engine.sources() == []
+
+
+def test_split_and_merge_are_remembered(polled) -> None:
+    engine, _, _, _ = polled
+    story = max(engine.stories(), key=lambda s: len(s.article_ids))
+    leaving = story.article_ids[-1]
+    alone = engine.split_story(leaving)
+    assert alone.id != story.id and alone.article_ids == (leaving,)
+    engine.refresh_stories()  # the decision survives a re-run
+    assert engine.storage.get_article(leaving).story == alone.id
+    merged = engine.merge_stories(story.id, leaving)
+    assert leaving in merged.article_ids and set(story.article_ids) <= set(merged.article_ids)

@@ -385,6 +385,27 @@ def stories(ctx: click.Context, since: str | None, as_json: bool) -> None:
             )
 
 
+@cli.command()
+@click.argument("article")
+@click.pass_context
+@user_errors
+def split(ctx: click.Context, article: str) -> None:
+    """Take ARTICLE out of its story (remembered across runs)."""
+    story = _engine(ctx).split_story(article)
+    out.print(f"{article} now leads story {story.id}: {story.label}", markup=False)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.pass_context
+@user_errors
+def merge(ctx: click.Context, a: str, b: str) -> None:
+    """Join the stories of A and B (story or article ids; remembered across runs)."""
+    story = _engine(ctx).merge_stories(a, b)
+    out.print(f"merged into story {story.id}: {story.label} ({len(story.article_ids)} articles)")
+
+
 def _read_jsonl(file: Any) -> Any:
     from .stories import read_docs
 

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, load_config
-from .exceptions import InvalidURLError, SourceExistsError, SourceNotFoundError
+from .exceptions import (
+    InvalidURLError,
+    OccasionalError,
+    SourceExistsError,
+    SourceNotFoundError,
+)
 from .extract import extract_page
 from .fetch.client import Fetcher
 from .pipeline import (
@@ -232,6 +237,31 @@ class Engine:
     def refresh_stories(self) -> list[Story]:
         """Recompute copies and stories over the open window."""
         return refresh_stories(self.storage, self.config, self.clock())
+
+    def split_story(self, article_id: str) -> Story:
+        """Take an article out of its story, for good; returns the story it now leads."""
+        article = self.storage.get_article(article_id)
+        self.storage.add_story_override("split", article.id, article.story or "", self.clock())
+        self.refresh_stories()
+        return self._story_of(article.id)
+
+    def merge_stories(self, a: str, b: str) -> Story:
+        """Join two stories (each named by a story id or one of its article ids), for good."""
+        first, second = self._member(a), self._member(b)
+        self.storage.add_story_override("merge", first, second, self.clock())
+        self.refresh_stories()
+        return self._story_of(first)
+
+    def _member(self, story_or_article: str) -> str:
+        """An article id standing for a story: the article itself, or the story's first."""
+        try:
+            return self.storage.get_article(story_or_article).id
+        except OccasionalError:
+            return self.storage.get_story(story_or_article).article_ids[0]
+
+    def _story_of(self, article_id: str) -> Story:
+        story = self.storage.get_article(article_id).story
+        return self.storage.get_story(story or "")
 
     def stories(self, *, since: datetime | None = None) -> list[Story]:
         """Stored stories, newest activity first."""
