@@ -148,3 +148,22 @@ def test_cluster_and_copies_report_bad_lines_and_go_on(run) -> None:
 
     copied = _lines(run("copies", "--input", "-", "--json", input=data))
     assert {c["id"]: c["copy_of"] for c in copied} == {"1": None, "2": "1"}
+
+
+def test_analyze_json_offsets_index_the_text(run, tmp_path: Path) -> None:
+    text = (
+        "The port of Halvey closed on Monday after 54,000 dockworkers walked out.\n\n"
+        "“We will not accept a pay cut,” said Maria Lopez, the union's leader. "
+        "She added: “This strike is about the next generation of workers.”"
+    )
+    path = tmp_path / "article.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run("analyze", "--text-file", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"summary", "quotes", "figures", "entities"} <= data.keys()
+    speakers = {q["speaker"] for q in data["quotes"]}
+    assert speakers == {"Maria Lopez"}
+    for item in data["summary"] + data["quotes"]:
+        assert text[item["start"] : item["end"]] == item["text"]
+    assert any(f["value"] == 54000 for f in data["figures"])

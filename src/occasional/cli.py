@@ -460,6 +460,37 @@ def copies(input_file: Any, as_json: bool) -> None:
             click.echo(f"{item.id}\t{item.copy_of or '-'}\t{item.reason or ''}")
 
 
+@cli.command()
+@click.option(
+    "--text-file",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help="Plain text, - for stdin.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object; offsets index the text.")
+@user_errors
+def analyze(text_file: Any, as_json: bool) -> None:
+    """Summary sentences, quotes with speakers, key figures and entities of one article."""
+    from .analysis import analysis_to_json
+    from .analysis import analyze as run_analysis
+
+    result = run_analysis(text_file.read())
+    if as_json:
+        _print_json(analysis_to_json(result))
+        return
+    out.print("[bold]Summary[/bold]", markup=True)
+    for sentence in result.summary:
+        out.print(f"  {sentence.text}", markup=False)
+    out.print("[bold]Quotes[/bold]", markup=True)
+    for quote in result.quotes:
+        out.print(f"  “{quote.text}” — {quote.speaker or 'unattributed'}", markup=False)
+    out.print("[bold]Figures[/bold]", markup=True)
+    for figure in result.figures:
+        out.print(f"  {figure.text}", markup=False)
+    out.print("[bold]Entities[/bold]", markup=True)
+    out.print("  " + ", ".join(f"{e.text} ({e.label})" for e in result.entities), markup=False)
+
+
 # --- the demo --------------------------------------------------------------------
 
 

@@ -354,7 +354,7 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """Everything :func:`occasional.digest.analyze` finds in one text."""
+    """Everything :func:`occasional.analysis.analyze` finds in one text."""
 
     summary: tuple[SentenceSpan, ...] = ()
     quotes: tuple[Quote, ...] = ()
