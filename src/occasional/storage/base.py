@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
-from ..exceptions import OccasionalError
+from ..exceptions import ArticleNotFoundError, DigestNotFoundError
 from ..types import (
     Article,
     CopyDecision,
@@ -46,14 +46,6 @@ __all__ = [
     "StoryOverride",
     "make_article_id",
 ]
-
-
-class ArticleNotFoundError(OccasionalError, LookupError):
-    """No stored article has that id."""
-
-
-class DigestNotFoundError(OccasionalError, LookupError):
-    """No stored digest has that id."""
 
 
 class Leave(Enum):

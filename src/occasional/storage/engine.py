@@ -1,0 +1,152 @@
+"""Open a database: create it if needed, configure the engine, migrate.
+
+:func:`open_storage` is the one way in (the engine facade calls it with
+``Config.database``). Supported URLs:
+
+- ``sqlite:///path/to/file.sqlite`` (the folder is created; WAL journal,
+  foreign keys on, a busy timeout, and write transactions that start with
+  ``BEGIN IMMEDIATE`` so concurrent writers wait instead of failing);
+- ``sqlite://`` (in memory, for tests and one-off runs);
+- ``postgresql+psycopg://user@host:port/name`` (the database is created
+  when missing and the user may create databases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alembic.util import CommandError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from ..exceptions import MigrationError, StorageError
+from .errors import describe, wrap_exceptions
+from .migrate import upgrade
+from .sql import SqlStorage
+from .sqlbase import WRITE_OPTION
+
+__all__ = ["BUSY_TIMEOUT_MS", "open_storage"]
+
+BUSY_TIMEOUT_MS = 10_000
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+# Taken for the length of the migration transaction, so two processes opening
+# the same PostgreSQL database at once migrate one after the other. (SQLite's
+# BEGIN IMMEDIATE already serialises them.)
+_MIGRATION_LOCKS = {"postgresql": "SELECT pg_advisory_xact_lock(7242013)"}
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Leave transaction control to SQLAlchemy's "begin" event below: the
+    # driver's own implicit BEGIN would skip DDL and could not be IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in _SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    writing = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        engine = create_engine(url, poolclass=StaticPool)
+    else:
+        _make_folder(Path(database).expanduser().parent)
+        engine = create_engine(url)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"cannot create the database folder {folder}: {error.strerror or error}"
+        raise StorageError(
+            message + "; choose a writable OCCASIONAL_HOME or database_url"
+        ) from error
+
+
+def _postgres_engine(url: URL) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        engine.connect().close()
+    except OperationalError as error:
+        if f'database "{url.database}" does not exist' not in str(error.orig):
+            raise
+        _create_postgres_database(url)
+    return engine
+
+
+def _create_postgres_database(url: URL) -> None:
+    # CREATE DATABASE cannot run in a transaction: use an autocommit
+    # connection to the server's maintenance database.
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            name = connection.dialect.identifier_preparer.quote(url.database or "")
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    finally:
+        server.dispose()
+
+
+_ENGINES: dict[str, Callable[[URL], Engine]] = {
+    "sqlite": _sqlite_engine,
+    "postgresql": _postgres_engine,
+}
+
+
+def _parse(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as error:
+        raise StorageError(f"{url!r} is not a database URL: {describe(error)}") from error
+
+
+def _migrate(engine: Engine, where: str) -> None:
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    try:
+        with wrap_exceptions(f"migrating {where}", MigrationError), writer.begin() as connection:
+            lock = _MIGRATION_LOCKS.get(connection.dialect.name)
+            if lock is not None:
+                connection.execute(text(lock))
+            upgrade(connection)
+    except CommandError as error:
+        message = f"cannot migrate {where}: {error}; is it from a newer occasional?"
+        raise MigrationError(message) from error
+
+
+def open_storage(url: str) -> SqlStorage:
+    """Open (creating and migrating as needed) the database at ``url``.
+
+    Raises :class:`~occasional.exceptions.StorageError` when the URL is bad,
+    its backend unsupported, or the database unreachable or unwritable, and
+    :class:`~occasional.exceptions.MigrationError` when the schema cannot be
+    brought up to date (nothing is changed then).
+    """
+    parsed = _parse(url)
+    where = parsed.render_as_string(hide_password=True)
+    factory = _ENGINES.get(parsed.get_backend_name())
+    if factory is None:
+        supported = ", ".join(sorted(_ENGINES))
+        raise StorageError(f"cannot store in {where}: supported databases are {supported}")
+    with wrap_exceptions(f"opening the database {where}"):
+        engine = factory(parsed)
+        try:
+            _migrate(engine, where)
+        except BaseException:
+            engine.dispose()
+            raise
+    return SqlStorage(engine)

@@ -1,0 +1,26 @@
+"""SqlStorage: the Storage protocol on SQLAlchemy Core (SQLite or PostgreSQL).
+
+Build one with :func:`occasional.storage.open_storage`, which also migrates
+the schema. Each group of methods lives in its own module; this class only
+combines them.
+"""
+
+from __future__ import annotations
+
+from .base import Storage
+from .search import SearchMixin
+from .sql_articles import ArticlesMixin
+from .sql_digests import DigestsMixin
+from .sql_sources import SourcesMixin
+from .sql_stories import StoriesMixin
+
+__all__ = ["SqlStorage"]
+
+
+class SqlStorage(SourcesMixin, ArticlesMixin, SearchMixin, StoriesMixin, DigestsMixin):
+    """Implements :class:`~occasional.storage.base.Storage`; thread-safe via its pool."""
+
+
+def _conforms(storage: SqlStorage) -> Storage:  # pragma: no cover
+    # Never called: mypy checks here that SqlStorage implements the protocol.
+    return storage

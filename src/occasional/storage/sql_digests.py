@@ -1,0 +1,101 @@
+"""Digests, what they showed, readers' feedback and stage state, for SqlStorage."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from .base import DigestNotFoundError, Feedback, StoredDigest
+from .schema import digest_shown, digests, feedback, state
+from .sqlbase import SqlBase, chunks
+
+__all__ = ["DigestsMixin"]
+
+
+class DigestsMixin(SqlBase):
+    """Digest, feedback and state methods of :class:`~occasional.storage.base.Storage`."""
+
+    def save_digest(
+        self, profile: str, generated: datetime, payload: Any, shown: Mapping[str, str]
+    ) -> str:
+        """See :meth:`Storage.save_digest`."""
+        digest_id = secrets.token_hex(8)
+        row = {"id": digest_id, "profile": profile, "generated": generated, "payload": payload}
+        shown_rows = [
+            {"digest_id": digest_id, "story_id": story, "fingerprint": fingerprint}
+            for story, fingerprint in shown.items()
+        ]
+        with self._write(f"saving a digest for {profile}") as connection:
+            connection.execute(insert(digests).values(**row))
+            if shown_rows:
+                connection.execute(insert(digest_shown), shown_rows)
+        return digest_id
+
+    def mark_digest_sent(self, digest_id: str, now: datetime) -> None:
+        """See :meth:`Storage.mark_digest_sent`."""
+        statement = update(digests).where(digests.c.id == digest_id).values(sent=now)
+        with self._write(f"marking digest {digest_id} sent") as connection:
+            if connection.execute(statement).rowcount == 0:
+                raise DigestNotFoundError(f"no digest {digest_id!r} is stored")
+
+    def digests(self, profile: str, limit: int = 10) -> list[StoredDigest]:
+        """See :meth:`Storage.digests`."""
+        query = (
+            select(digests)
+            .where(digests.c.profile == profile)
+            .order_by(digests.c.generated.desc(), digests.c.seq.desc())
+            .limit(limit)
+        )
+        with self._read(f"reading digests of {profile}") as connection:
+            rows = connection.execute(query).all()
+            shown: dict[str, dict[str, str]] = defaultdict(dict)
+            for part in chunks([row.id for row in rows]):
+                picked = select(digest_shown).where(digest_shown.c.digest_id.in_(part))
+                for item in connection.execute(picked):
+                    shown[item.digest_id][item.story_id] = item.fingerprint
+        return [
+            StoredDigest(row.id, row.profile, row.generated, row.sent, row.payload, shown[row.id])
+            for row in rows
+        ]
+
+    def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
+        """See :meth:`Storage.last_shown`."""
+        query = (
+            select(digest_shown.c.story_id, digest_shown.c.fingerprint)
+            .join(digests, digests.c.id == digest_shown.c.digest_id)
+            .where(digests.c.profile == profile)
+            .order_by(digests.c.generated, digests.c.seq)
+        )
+        if sent_only:
+            query = query.where(digests.c.sent.is_not(None))
+        with self._read(f"reading what {profile} was shown") as connection:
+            # Oldest first, so each story keeps the fingerprint shown last.
+            return {story: fingerprint for story, fingerprint in connection.execute(query)}
+
+    def add_feedback(self, profile: str, story_id: str, kind: str, now: datetime) -> None:
+        """See :meth:`Storage.add_feedback`."""
+        values = {"profile": profile, "story_id": story_id, "kind": kind, "created": now}
+        with self._write(f"recording feedback from {profile}") as connection:
+            connection.execute(insert(feedback).values(**values))
+
+    def feedback(self, profile: str) -> list[Feedback]:
+        """See :meth:`Storage.feedback`."""
+        query = select(feedback).where(feedback.c.profile == profile).order_by(feedback.c.seq)
+        with self._read(f"reading feedback from {profile}") as connection:
+            rows = connection.execute(query).all()
+        return [Feedback(row.profile, row.story_id, row.kind, row.created) for row in rows]
+
+    def get_state(self, key: str) -> Any:
+        """See :meth:`Storage.get_state`."""
+        with self._read(f"reading state {key}") as connection:
+            return connection.execute(select(state.c.value).where(state.c.key == key)).scalar()
+
+    def set_state(self, key: str, value: Any) -> None:
+        """See :meth:`Storage.set_state`."""
+        with self._write(f"storing state {key}") as connection:
+            self._upsert(connection, state, [{"key": key, "value": value}], ["key"])
