@@ -1,0 +1,56 @@
+"""``analyze(text) -> Analysis``: everything a story card needs from one text.
+
+Called by the digest stage and by the ``analyze`` CLI command (which prints
+:func:`analysis_to_json`). Pure; raises
+:class:`~occasional.exceptions.ConfigError` only for an unknown or missing
+entity backend.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..types import Analysis
+from .entities import entities_from_names, find_entities
+from .figures import find_figures
+from .limits import MAX_CHARS, capped
+from .names import scan_names
+from .quotes import quotes_with_names
+from .summary import summarize
+
+__all__ = ["MAX_CHARS", "analysis_to_json", "analyze"]
+
+
+def analyze(text: str, n: int = 3, entity_backend: str = "rules") -> Analysis:
+    """Summary (``n`` sentences), quotes, figures and entities of ``text``.
+
+    Only the first :data:`MAX_CHARS` characters are read.
+    """
+    text = capped(text)
+    names = scan_names(text)
+    if entity_backend == "rules":  # the default reuses the names the quotes need
+        entities = entities_from_names(text, names)
+    else:
+        entities = find_entities(text, entity_backend)
+    return Analysis(
+        summary=tuple(summarize(text, n)),
+        quotes=tuple(quotes_with_names(text, names)),
+        figures=tuple(find_figures(text)),
+        entities=tuple(entities),
+    )
+
+
+def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
+    """The JSON object ``occasional analyze --json`` prints (see the CLI contract)."""
+    return {
+        "summary": [{"text": s.text, "start": s.start, "end": s.end} for s in analysis.summary],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end}
+            for q in analysis.quotes
+        ],
+        "figures": [
+            {"text": f.text, "value": f.value, "unit": f.unit, "counts": f.counts}
+            for f in analysis.figures
+        ],
+        "entities": [{"text": e.text, "label": e.label} for e in analysis.entities],
+    }

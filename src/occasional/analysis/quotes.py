@@ -1,0 +1,154 @@
+"""Direct quotes and their speakers: ``find_quotes(text) -> list[Quote]``.
+
+Called by :func:`occasional.analysis.analyze` and by the digest. Pure; never
+raises. Every quote is verbatim: ``text[q.start:q.end] == q.text``, the words
+without their quote marks (a trailing comma belongs to the sentence and is
+left out; a full stop inside the marks stays).
+
+What counts as a quote:
+
+- any quoted passage a speech verb attributes ("said", "told", "called it",
+  "described … as", "according to"), however short: a partial quote like
+  He called it “a historic mistake” is a quote of his;
+- an unattributed passage of four words or more, which in news copy is a
+  quote continuing the previous speaker's (or, failing that, of the person
+  last named);
+- never a title of a work or a name ("Death of a Salesman", “Oma”): every
+  significant word capitalised and no closing full stop;
+- never a short (one to three words) unattributed phrase: a scare quote
+  ("extended deterrence") or a term ("quantitative tightening").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from ..types import Quote
+from .limits import capped
+from .names import NameIndex, scan_names
+from .quotemarks import Marked, is_title, pair_quote_marks
+from .sentences import split_sentences
+from .speakers import Context, attribute, note_speech_subjects
+
+__all__ = ["find_quotes", "quotes_with_names"]
+
+_MIN_UNATTRIBUTED_WORDS = 4
+_FAR = 1 << 62  # sorts after any real offset
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every direct quote in ``text`` with its speaker (``None`` when unknown)."""
+    text = capped(text)
+    return quotes_with_names(text, scan_names(text))
+
+
+def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
+    """:func:`find_quotes` with the names already scanned (``analyze`` shares them)."""
+    marks = list(pair_quote_marks(text))
+    ctx = Context(text, names, [(m.start, m.end) for m in marks])
+    bounds = _sentence_bounds(text)
+    note_speech_subjects(ctx, _unquoted(bounds, ctx.quoted))
+    quotes: list[Quote] = []
+    for number, mark in enumerate(marks):
+        if mark.end <= mark.start or is_title(text[mark.start : mark.end]):
+            continue
+        before, after = _windows(text, marks, number, bounds)
+        found = attribute(ctx, before, after, _hands_over(text, mark))
+        if found.attributed:
+            speaker = found.speaker or _same_subject(quotes, marks, number, before)
+            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
+        elif _stands_alone(text, mark, quotes):
+            speaker = _continued(ctx, quotes, mark)
+            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
+    return quotes
+
+
+def _unquoted(
+    bounds: list[tuple[int, int]], quoted: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Sentences cut at quotes: the clauses the narrator speaks."""
+    clauses: list[tuple[int, int]] = []
+    for start, end in bounds:
+        cursor = start
+        first = bisect_left(quoted, (start, -1))
+        for q_start, q_end in quoted[first:]:
+            if q_start >= end:
+                break
+            clauses.append((cursor, q_start))
+            cursor = max(cursor, q_end)
+        clauses.append((cursor, end))
+    return [(s, e) for s, e in clauses if e > s]
+
+
+def _hands_over(text: str, mark: Marked) -> bool:
+    """“…,” she said / „…“, he said / “…?” she asked: attribution follows."""
+    tail = text[mark.end : mark.mark_end + 2]
+    if "," in tail:
+        return True
+    return text[mark.end - 1 : mark.end] in "?!" and tail[-1:].islower()
+
+
+def _stands_alone(text: str, mark: Marked, quotes: list[Quote]) -> bool:
+    """Unattributed but a quote: long, or a whole sentence after a quote."""
+    if _word_count(text, mark) >= _MIN_UNATTRIBUTED_WORDS:
+        return True
+    words = text[mark.start : mark.end]
+    whole = words[0].isupper() and words[-1] in ".!?…"
+    return whole and bool(quotes) and "\n" not in text[quotes[-1].end : mark.start]
+
+
+def _same_subject(
+    quotes: list[Quote], marks: list[Marked], number: int, before: tuple[int, int]
+) -> str | None:
+    """“A” and said “B”: with no subject of its own, B shares A's sentence and speaker."""
+    if quotes and number > 0 and before[0] == marks[number - 1].mark_end:
+        return quotes[-1].speaker if quotes[-1].end == marks[number - 1].end else None
+    return None
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in split_sentences(text)]
+
+
+def _windows(
+    text: str, marks: list[Marked], number: int, bounds: list[tuple[int, int]]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The text of the quote's sentence before its marks and after them."""
+    mark = marks[number]
+    start = _sentence_of(bounds, mark.mark_start)[0]
+    if number > 0:
+        start = max(start, marks[number - 1].mark_end)
+    end = _sentence_of(bounds, max(mark.mark_end - 1, mark.mark_start))[1]
+    if number + 1 < len(marks):
+        end = min(end, marks[number + 1].mark_start)
+    end = max(end, mark.mark_end)
+    return (start, mark.mark_start), (mark.mark_end, end)
+
+
+def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    at = bisect_right(bounds, (pos, _FAR)) - 1
+    if at >= 0 and bounds[at][0] <= pos < bounds[at][1]:
+        return bounds[at]
+    return pos, pos
+
+
+def _word_count(text: str, mark: Marked) -> int:
+    return len(_WORDS.findall(text, mark.start, mark.end))
+
+
+def _continued(ctx: Context, quotes: list[Quote], mark: Marked) -> str | None:
+    """An unattributed quote continues the last speaker's words.
+
+    That is when it shares the last quote's paragraph or nobody else was
+    named since; otherwise it is the person last named.
+    """
+    since = quotes[-1].end if quotes else 0
+    if quotes and "\n" not in ctx.text[since : mark.start]:
+        return quotes[-1].speaker
+    between = ctx.names.mentions[ctx.names.first_from(since) : ctx.names.first_from(mark.start)]
+    people = [m.name for m in between if m.label == "PERSON" and ctx.outside_quotes(m.start)]
+    if quotes and all(name == quotes[-1].speaker for name in people):
+        return quotes[-1].speaker
+    return people[-1] if people else None

@@ -1,0 +1,99 @@
+"""find_figures: numbers with their unit and what they count, and what is left out."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from occasional.analysis import find_figures
+from occasional.types import Figure
+
+
+def _one(text: str) -> Figure:
+    (figure,) = find_figures(text)
+    assert text[figure.start : figure.end] == figure.text
+    return figure
+
+
+def test_count_of_people_in_a_place() -> None:
+    figure = _one("Around 54,000 US military personnel in Japan are stationed there.")
+    assert (figure.value, figure.unit) == (54000, None)
+    assert figure.counts == "US military personnel in Japan"
+    assert figure.text == "54,000 US military personnel in Japan"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "counts"),
+    [
+        ("Spending will rise to 2 percent of GDP by 2027.", 2, "percent", "of GDP"),
+        ("Spending will rise to 2 per cent of GDP.", 2, "percent", "of GDP"),
+        ("The startup raised $1.2 billion on Monday.", 1.2e9, "USD", None),
+        ("The club paid €300m for him.", 3e8, "EUR", None),
+        ("Fees are £18.", 18, "GBP", None),
+        ("The prize is C$25,000 this year.", 25000, "CAD", None),
+        ("Inflation hit 3.5% in March.", 3.5, "percent", None),
+        ("Some 12 million people were affected.", 12e6, None, "people"),
+        ("The river rose to 6.2 metres overnight.", 6.2, "m", None),
+        (
+            "They built 12 kilometres of protected cycle lanes.",
+            12,
+            "km",
+            "of protected cycle lanes",
+        ),
+        ("Warming must stay below 1.5C this century.", 1.5, "°C", None),
+        (
+            "It sold 400,000 units of the original headset.",
+            4e5,
+            None,
+            "units of the original headset",
+        ),
+    ],
+)
+def test_values_units_and_counts(text: str, value: float, unit: str | None, counts: str) -> None:
+    figure = _one(text)
+    assert math.isclose(figure.value, value)
+    assert figure.unit == unit
+    assert figure.counts == counts
+
+
+def test_range_is_one_figure_at_its_low_end() -> None:
+    figure = _one("Between 3,000 and 4,000 homes were flooded.")
+    assert figure.value == 3000
+    assert figure.text == "Between 3,000 and 4,000 homes"
+    assert _one("Prices rose 3-5% last year.").value == 3
+
+
+def test_fraction_words() -> None:
+    figure = _one("Two-thirds of voters backed the plan.")
+    assert math.isclose(figure.value, 2 / 3)
+    assert figure.counts == "of voters"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bridge opened in 1911 and closed in 2024.",
+        "The final is on 25 May in the capital.",
+        "It is due on May 25 at the latest.",
+        "Doors open at 4:30 and close at 10pm.",
+        "He scored in the 89th minute.",
+        "See page 12 for details.",
+        "Call 0800 123 4567 or +44 20 7946 0958 now.",
+        "Quote reference 0412 when you call.",
+        "United beat City 2-1 and the council voted 7–4.",
+        "The 27-year-old won again.",
+    ],
+)
+def test_years_dates_times_ordinals_pages_phones_scores_are_not_figures(text: str) -> None:
+    assert find_figures(text) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789 ,.-%$€£abm of people\n")), max_size=80))
+def test_figures_are_always_verbatim(text: str) -> None:
+    for figure in find_figures(text):
+        assert text[figure.start : figure.end] == figure.text
+        assert figure.value >= 0
