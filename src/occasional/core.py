@@ -10,7 +10,7 @@ import asyncio
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,9 +178,14 @@ class Engine:
         else:
             sources = self.storage.due_sources(now)
         report = asyncio.run(self._poll(sources, now, progress, on_total))
+        self._prune(now)
         if stories:
             refresh_stories(self.storage, self.config, self.clock())
         return report
+
+    def _prune(self, now: datetime) -> None:
+        """Drop fetched HTML past its retention; the extracted text stays."""
+        self.storage.prune_html(now - timedelta(days=self.config.articles.keep_html_days))
 
     async def _poll(
         self,

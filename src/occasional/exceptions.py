@@ -27,6 +27,8 @@ The tree::
     ├── InputError(ValueError)           a bad input file or line (JSONL, …)
     ├── ProfileError(ValueError)         a bad profile (cron, renderer, …)
     ├── StoryNotFoundError(LookupError)
+    ├── ArticleNotFoundError(LookupError)
+    ├── DigestNotFoundError(LookupError)
     ├── RenderError                      unknown renderer, template failure
     ├── DeliveryError                    SMTP or file delivery failed
     └── LLMError                         an LLM endpoint failed or lied
@@ -37,9 +39,11 @@ Messages say what failed, for which thing, and what to do about it.
 from __future__ import annotations
 
 __all__ = [
+    "ArticleNotFoundError",
     "BlockedAddressError",
     "ConfigError",
     "DeliveryError",
+    "DigestNotFoundError",
     "DiscoveryError",
     "ExtractionError",
     "FeedParseError",
@@ -165,6 +169,14 @@ class ProfileError(OccasionalError, ValueError):
 
 class StoryNotFoundError(OccasionalError, LookupError):
     """No story has that id."""
+
+
+class ArticleNotFoundError(OccasionalError, LookupError):
+    """No stored article has that id."""
+
+
+class DigestNotFoundError(OccasionalError, LookupError):
+    """No stored digest has that id."""
 
 
 class RenderError(OccasionalError):

@@ -26,7 +26,6 @@ stored, and a failing source never stops the others.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -39,6 +38,7 @@ from .exceptions import (
     FetchError,
     OccasionalError,
     RobotsDisallowedError,
+    SourceNotFoundError,
 )
 from .extract import extract_page
 from .fetch.client import Fetcher
@@ -50,7 +50,7 @@ from .fetch.schedule import (
     outcome_from_response,
 )
 from .sources import parse_feed, parse_sitemap, sitemap_as_feed
-from .storage.base import ArticleIntent, FetchLogEntry, SourceChange, Storage
+from .storage.base import ArticleIntent, FetchLogEntry, SourceChange, Storage, make_article_id
 from .stories import StoryOverride, build_stories, cluster_stories, find_copies
 from .text import html_to_text
 from .types import Article, Doc, EntryData, FeedData, FetchResponse, Source, Story
@@ -61,7 +61,6 @@ __all__ = [
     "PollReport",
     "SourceResult",
     "article_doc",
-    "article_id",
     "fetch_pages",
     "poll_sources",
     "refresh_stories",
@@ -107,25 +106,15 @@ class PollReport:
         return [aid for result in self.sources for aid in result.new_articles]
 
 
-def article_id(source_id: str, entry_key: str) -> str:
-    """A stable article id: the same entry of the same source always gets the same id."""
-    digest = hashlib.sha256(f"{source_id}\0{entry_key}".encode()).hexdigest()
-    return "a" + digest[:15]
-
-
-def entries_to_intents(source: Source, feed: FeedData) -> list[ArticleIntent]:
+def entries_to_intents(source: Source, feed: FeedData, now: datetime) -> list[ArticleIntent]:
     """Turn parsed entries into intents to store; entries without identity are dropped."""
-    intents = []
-    for entry in feed.entries:
-        if not entry.key:
-            continue
-        intents.append(_intent(source, entry))
-    return intents
+    return [_intent(source, entry, now) for entry in feed.entries if entry.key]
 
 
-def _intent(source: Source, entry: EntryData) -> ArticleIntent:
+def _intent(source: Source, entry: EntryData, now: datetime) -> ArticleIntent:
     return ArticleIntent(
-        id=article_id(source.id, entry.key),
+        id=make_article_id(source.id, entry.key),
+        fetched=now,
         source_id=source.id,
         entry_key=entry.key,
         url=entry.link or entry.guid or source.url,
@@ -190,7 +179,7 @@ async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
     try:
         response, feed = await _read_source(ctx.fetcher, source, ctx.now)
         if feed is not None:
-            new = ctx.storage.upsert_articles(entries_to_intents(source, feed))
+            new = ctx.storage.upsert_articles(entries_to_intents(source, feed, ctx.now))
         outcome = outcome_from_response(response, feed, len(new))
         if feed is not None and feed.errors:
             outcome = replace(outcome, error="; ".join(feed.errors))
@@ -250,7 +239,21 @@ def _source_change(
         values["last_modified"] = response.last_modified
     if response is not None and response.permanent_redirect:
         values["url"] = response.permanent_redirect
+        if _taken(ctx.storage, response.permanent_redirect, source.id):
+            # Two sources now point at one feed: keep this one where it was, and say so.
+            del values["url"]
+            values["last_error"] = (
+                f"moved permanently to {response.permanent_redirect}, which is already "
+                "another source; remove one of them"
+            )
     return SourceChange(**values)  # type: ignore[arg-type]
+
+
+def _taken(storage: Storage, url: str, source_id: str) -> bool:
+    try:
+        return storage.get_source(url).id != source_id
+    except SourceNotFoundError:
+        return False
 
 
 async def poll_sources(
@@ -274,7 +277,7 @@ async def poll_sources(
 async def fetch_page(ctx: PollContext, article_id: str) -> PageResult:
     """Fetch one article's page, extract it, store it; fall back to the feed's content."""
     article = ctx.storage.get_article(article_id)
-    feed_text = html_to_text(article.summary or "")
+    feed_text = html_to_text(article.content or article.summary or "")
     try:
         response = await ctx.fetcher.get(article.url, check_robots=ctx.config.fetch.respect_robots)
         page = extract_page(response.body, response.url)
@@ -328,7 +331,7 @@ def article_doc(article: Article) -> Doc:
     return Doc(
         id=article.id,
         title=article.title,
-        text=article.text or html_to_text(article.summary or ""),
+        text=article.text or html_to_text(article.content or article.summary or ""),
         published=article.published or article.fetched,
         url=article.url,
         source=article.source_id,

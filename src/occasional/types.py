@@ -228,6 +228,7 @@ class Article:
     source_title: str | None = None
     canonical_url: str | None = None
     summary: str | None = None
+    content: str | None = None
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
