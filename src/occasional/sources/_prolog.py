@@ -84,7 +84,7 @@ def safe_xml(
     start, data = _strip_prolog(data, url)
     match = _ROOT.match(data, start)
     if match is None:
-        raise FeedParseError("got XML with no root element, not a feed", url)
+        raise FeedParseError("got XML with no root element", url)
     return data, match, errors
 
 
@@ -194,7 +194,7 @@ def _skip_space(data: bytes, pos: int) -> int:
 def _after(data: bytes, marker: bytes, pos: int, url: str) -> int:
     end = data.find(marker, pos)
     if end < 0:
-        raise FeedParseError("got XML whose prolog never ends, not a feed", url)
+        raise FeedParseError("got XML whose prolog never ends", url)
     return end + len(marker)
 
 
@@ -208,7 +208,7 @@ def _doctype_end(data: bytes, pos: int, url: str) -> int:
             raise FeedParseError("feed declares XML entities; refused", url)
         close = data.find(b">", subset_end if subset_end >= 0 else bracket)
     if close < 0:
-        raise FeedParseError("got XML whose DOCTYPE never ends, not a feed", url)
+        raise FeedParseError("got XML whose DOCTYPE never ends", url)
     return close + 1
 
 

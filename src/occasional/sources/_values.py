@@ -1,4 +1,4 @@
-"""Small value helpers shared by the feed, sitemap and OPML readers.
+"""Small value functions shared by the feed, sitemap and OPML readers.
 
 Called by :mod:`occasional.sources._xmlfeeds`, :mod:`._jsonfeed`,
 :mod:`.sitemaps` and :mod:`.opml`; nothing here raises.
@@ -37,10 +37,11 @@ def parse_date(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    try:
-        return _as_utc(datetime.fromisoformat(text))
-    except ValueError:
-        pass
+    if text[:4].isdigit():  # ISO 8601; RFC 822 starts with a weekday or day
+        try:
+            return _as_utc(datetime.fromisoformat(text))
+        except ValueError:
+            pass
     try:
         return _as_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):

@@ -42,6 +42,10 @@ __all__ = ["parse_xml_feed"]
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
+_KNOWN_FORMATS = frozenset(
+    {"rss", "rss0.90", "rss0.91", "rss0.92", "rss0.93", "rss0.94", "rss1.0", "rss2.0"}
+    | {"rss2.01", "atom0.3", "atom1.0"}
+)
 _FP_FORMATS = {"rss090": "rss0.90", "rss10": "rss1.0", "atom03": "atom0.3", "atom10": "atom1.0"}
 
 
@@ -54,7 +58,7 @@ def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedDat
     slow = _run_slow(head.body, url)
     fast_count = len(fast["entries"]) if fast is not None else -1
     if fast is not None and fast_count >= len(slow.entries):
-        return _with_head(_from_fast(fast, url, head), head, ())
+        return _with_head(_from_fast(fast, url, head), head, slow.errors)
     if not slow.entries and not _is_feed(head, slow):
         found = fast_error or "no feed elements"
         raise FeedParseError(f"got an XML document <{head.root}>, not a feed ({found})", url)
@@ -104,12 +108,6 @@ def _with_head(feed: FeedData, head: XMLHead, extra: tuple[str, ...]) -> FeedDat
         update_period_minutes=period,
         errors=errors,
     )
-
-
-_KNOWN_FORMATS = frozenset(
-    {"rss0.90", "rss0.91", "rss0.92", "rss0.93", "rss0.94", "rss1.0", "rss2.0", "atom0.3"}
-    | {"atom1.0", "rss2.01", "rss"}
-)
 
 
 def _truncation(head: XMLHead) -> tuple[str, ...]:

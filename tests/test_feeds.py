@@ -1,0 +1,266 @@
+"""Feed parsing: golden pairs, refusals, security, and the shared corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from occasional.exceptions import FeedParseError
+from occasional.sources import PARSERS, looks_like_html, parse_feed
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+FEED_URL = "https://feeds.example/path/feed"
+GOLDEN = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".xml", ".json"))
+GOLDEN = [p for p in GOLDEN if (FIXTURES / f"{p.stem}.expected.json").exists()]
+
+
+def _shared_feeds() -> Path:
+    shared = os.environ.get("OCCASIONAL_SHARED_DATA")
+    base = (
+        Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+    return base / "feeds"
+
+
+def _jsonable(value: Any) -> Any:
+    """The same shape the .expected.json files hold."""
+    encoded = json.dumps(
+        dataclasses.asdict(value),
+        default=lambda o: o.isoformat() if isinstance(o, datetime) else str(o),
+    )
+    return json.loads(encoded)
+
+
+# --- golden pairs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
+def test_golden_pair(path: Path) -> None:
+    expected = json.loads((FIXTURES / f"{path.stem}.expected.json").read_text("utf-8"))
+    assert _jsonable(parse_feed(path.read_bytes(), FEED_URL)) == expected
+
+
+def test_golden_set_covers_every_format() -> None:
+    formats = {parse_feed(p.read_bytes(), FEED_URL).format for p in GOLDEN}
+    wanted = {"rss0.90", "rss0.91", "rss0.92", "rss1.0", "rss2.0", "atom0.3", "atom1.0"}
+    assert wanted | {"json1.0", "json1.1"} <= formats
+
+
+def test_times_are_aware_utc() -> None:
+    feed = parse_feed((FIXTURES / "rss20.xml").read_bytes(), FEED_URL)
+    published = feed.entries[0].published
+    assert published is not None and published.utcoffset() is not None
+    assert published.isoformat() == "2024-03-12T08:30:00+00:00"  # 09:30 at +01:00
+
+
+def test_relative_links_resolve_against_the_feed_url() -> None:
+    feed = parse_feed((FIXTURES / "rss20.xml").read_bytes(), "https://other.example/a/b")
+    assert feed.entries[0].link == "https://other.example/news/2024/03/ferry-timetable"
+
+
+def test_polling_hints() -> None:
+    rss = parse_feed((FIXTURES / "rss20.xml").read_bytes(), FEED_URL)
+    rdf = parse_feed((FIXTURES / "rss10.xml").read_bytes(), FEED_URL)
+    assert (rss.ttl_minutes, rss.update_period_minutes) == (45, 60)
+    assert rdf.update_period_minutes == 30  # hourly, twice
+
+
+def test_windows_1252_and_utf16_decode() -> None:
+    cafe = parse_feed((FIXTURES / "windows1252.xml").read_bytes(), FEED_URL)
+    greek = parse_feed((FIXTURES / "utf16_bom.xml").read_bytes(), FEED_URL)
+    assert cafe.entries[0].title == "“Smart” quotes — and a dash"
+    assert greek.entries[1].title == "日本語のタイトル"
+
+
+def test_content_type_charset_used_when_document_declares_none() -> None:
+    body = "<rss version='2.0'><channel><title>Çà</title></channel></rss>".encode("latin-1")
+    feed = parse_feed(body, FEED_URL, "application/rss+xml; charset=ISO-8859-1")
+    assert feed.title == "Çà"
+
+
+def test_bare_ampersands_are_repaired_and_reported() -> None:
+    feed = parse_feed((FIXTURES / "illformed_entities.xml").read_bytes(), FEED_URL)
+    assert feed.title == "Fish & Chips Weekly"
+    assert feed.entries[0].link == "https://fishchips.example/best?year=2024&page=1"
+    assert any("repaired" in error for error in feed.errors)
+
+
+def test_ampersands_inside_cdata_are_left_alone() -> None:
+    body = (
+        b"<rss version='2.0'><channel><title>T</title><item><title>x</title>"
+        b"<description><![CDATA[a & b&nbsp;c]]></description></item></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert feed.entries[0].summary == "a & b&nbsp;c"
+    assert feed.errors == ()
+
+
+def test_truncated_feed_keeps_what_parsed() -> None:
+    feed = parse_feed((FIXTURES / "illformed_truncated.xml").read_bytes(), FEED_URL)
+    assert [e.title for e in feed.entries][:2] == ["First story survives", "Second story survives"]
+    assert feed.errors
+
+
+def test_parsers_are_registered_by_kind() -> None:
+    assert set(PARSERS) == {"xml", "json"}
+
+
+# --- refusals --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        (b"", "empty"),
+        (b"  \n\t ", "empty"),
+        ((FIXTURES / "not_a_feed.html").read_bytes(), "HTML page"),
+        (gzip.compress(b"<rss/>"), "gzip"),
+        (b"%PDF-1.7 ...", "PDF"),
+        (b"just some words", "plain text"),
+        (b'{"error": "rate limited"}', "not a JSON Feed"),
+        (b"<catalog><book>x</book></catalog>", "not a feed"),
+    ],
+)
+def test_not_a_feed_says_what_it_got(body: bytes, found: str) -> None:
+    with pytest.raises(FeedParseError, match=found) as caught:
+        parse_feed(body, FEED_URL)
+    assert caught.value.url == FEED_URL
+
+
+def test_looks_like_html() -> None:
+    assert looks_like_html((FIXTURES / "not_a_feed.html").read_bytes())
+    assert looks_like_html("<!-- hi --><html><body>x</body></html>")
+    assert not looks_like_html((FIXTURES / "rss20.xml").read_bytes())
+    stray_doctype = b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x"><rss version="2.0"/>'
+    assert not looks_like_html(stray_doctype)
+
+
+def test_external_dtd_without_entities_is_stripped_not_fetched() -> None:
+    feed = parse_feed((FIXTURES / "rss091.xml").read_bytes(), FEED_URL)
+    assert feed.format == "rss0.91" and len(feed.entries) == 2
+
+
+# --- security --------------------------------------------------------------------
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    start = time.perf_counter()
+    with pytest.raises(FeedParseError, match="feed declares XML entities; refused"):
+        parse_feed((FIXTURES / "billion_laughs.xml").read_bytes(), FEED_URL)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_xxe_is_refused_without_reading_the_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-7f3a")
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY s SYSTEM "{secret.as_uri()}">]>'
+        '<rss version="2.0"><channel><title>&s;</title><item><title>&s;</title></item>'
+        "</channel></rss>"
+    ).encode()
+    with pytest.raises(FeedParseError, match="entities") as caught:
+        parse_feed(body, FEED_URL)
+    assert "TOP-SECRET" not in str(caught.value)
+    with pytest.raises(FeedParseError, match="entities"):
+        parse_feed((FIXTURES / "xxe.xml").read_bytes(), FEED_URL)
+
+
+def test_parameter_entities_and_lowercase_declarations_are_refused() -> None:
+    body = b'<!DOCTYPE rss [<!entity % p SYSTEM "http://127.0.0.1:9/x.dtd"> %p;]><rss/>'
+    with pytest.raises(FeedParseError, match="entities"):
+        parse_feed(body, FEED_URL)
+
+
+def test_a_body_that_names_a_file_is_not_opened(tmp_path: Path) -> None:
+    target = tmp_path / "feed.xml"
+    target.write_bytes((FIXTURES / "rss20.xml").read_bytes())
+    with pytest.raises(FeedParseError, match="plain text"):
+        parse_feed(str(target).encode(), FEED_URL)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=300).map(lambda t: f"<rss>{t}".encode()))
+def test_arbitrary_bytes_raise_only_feed_parse_error(body: bytes) -> None:
+    try:
+        feed = parse_feed(body, FEED_URL)
+    except FeedParseError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(feed.entries, tuple)
+
+
+# --- the shared corpus -------------------------------------------------------------
+
+
+def _corpus() -> Path:
+    root = _shared_feeds()
+    if not root.is_dir():
+        pytest.skip(f"shared feed corpus not found at {root} (set OCCASIONAL_SHARED_DATA)")
+    return root
+
+
+@pytest.mark.eval
+def test_every_corpus_file_parses_or_raises_feed_parse_error() -> None:
+    root = _corpus()
+    parsed = 0
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "LICENSE"):
+        try:
+            parse_feed(path.read_bytes(), "https://example.com/feed")
+            parsed += 1
+        except FeedParseError:
+            pass
+    assert parsed > 1500
+
+
+@pytest.mark.eval
+@pytest.mark.slow
+def test_wellformed_suite_never_finds_fewer_entries_than_feedparser() -> None:
+    suite = _corpus() / "feedparser-wellformed"
+    fewer: list[str] = []
+    for path in sorted(suite.glob("*.xml")):
+        body = path.read_bytes()
+        if b"<!ENTITY" in body:
+            with pytest.raises(FeedParseError, match="entities"):
+                parse_feed(body, "https://example.com/feed")
+            continue
+        expected = len(feedparser.parse(body).entries)
+        try:
+            found = len(parse_feed(body, "https://example.com/feed").entries)
+        except FeedParseError:
+            found = 0
+        if found < expected:
+            fewer.append(f"{path.name}: {found} < {expected}")
+    assert fewer == []
+
+
+def test_text_before_the_xml_is_skipped_and_reported() -> None:
+    body = (
+        b"Warning: mysql_connect() failed in /var/www/feed.php on line 3\n"
+        + (FIXTURES / "rss20.xml").read_bytes()
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert len(feed.entries) == 2
+    assert any("before the XML" in error for error in feed.errors)
+
+
+def test_long_leading_whitespace_is_not_an_empty_response() -> None:
+    body = b"\n" * 500 + (FIXTURES / "rss20.xml").read_bytes()
+    assert parse_feed(body, FEED_URL).title == "Harbour Town Gazette"
+
+
+def test_undeclared_latin1_is_read_as_windows_1252() -> None:
+    body = "<rss version='2.0'><channel><title>Très “bien”</title></channel></rss>"
+    feed = parse_feed(body.encode("cp1252"), FEED_URL)
+    assert feed.title == "Très “bien”"
+    assert any("windows-1252" in error for error in feed.errors)
