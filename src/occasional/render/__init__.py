@@ -4,7 +4,7 @@ Formats are registered by name (see :mod:`.base`); importing this package
 registers ours, and a plugin adds one with :func:`register_renderer`::
 
     renderer = get_renderer("html")            # RenderError if unknown
-    html = renderer.render(digest, options=RenderOptions(feedback=signer.linker("alice")))
+    html = renderer.render(digest, options=RenderOptions(feedback_signer=signer))
 
 Renderers are pure; only :func:`write_archive` writes files.
 """
