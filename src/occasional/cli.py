@@ -491,6 +491,113 @@ def analyze(text_file: Any, as_json: bool) -> None:
     out.print("  " + ", ".join(f"{e.text} ({e.label})" for e in result.entities), markup=False)
 
 
+# --- digests --------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--profile", help="Profile name (default: the default profile).")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, help="html, text, markdown, json or atom."
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of printing.",
+)
+@click.option("--send", is_flag=True, help="Deliver to the profile's targets (SMTP, files).")
+@click.option("--preview", is_flag=True, help="Do not store it: the next digest is unaffected.")
+@click.pass_context
+@user_errors
+def digest(
+    ctx: click.Context,
+    profile: str | None,
+    fmt: str,
+    out_file: Path | None,
+    send: bool,
+    preview: bool,
+) -> None:
+    """Build a reader's digest of the stories that matter to them."""
+    from .render import get_renderer
+
+    engine = _engine(ctx)
+    renderer = get_renderer(fmt)  # an unknown format fails before any work
+    if send and not preview:
+        for problem in engine.retry_unsent():
+            err.print(f"still unsent: {problem}", markup=False)
+    built = engine.digest(profile, keep=not preview)
+    text = renderer.render(built, options=_render_options(engine))
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_file}")
+    else:
+        click.echo(text)
+    if send:
+        engine.send_digest(built)
+        err.print(
+            f"sent digest {built.id} to {len(engine.profile(built.profile).deliver)} target(s)"
+        )
+
+
+def _render_options(engine: Engine) -> Any:
+    from .digestjob import render_options
+
+    return render_options(engine.config)
+
+
+@cli.command()
+@click.argument("story")
+@click.argument(
+    "kind", type=click.Choice(["like", "dislike", "more", "less", "opened", "mute-source"])
+)
+@click.option("--profile", help="Profile name (default: the default profile).")
+@click.pass_context
+@user_errors
+def feedback(ctx: click.Context, story: str, kind: str, profile: str | None) -> None:
+    """Tell occasional what you think of a story; later digests learn from it."""
+    _engine(ctx).feedback(story, kind, profile=profile)
+    out.print(f"noted: {kind} {story}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def profiles(ctx: click.Context, as_json: bool) -> None:
+    """List reader profiles (files in <home>/profiles/*.toml)."""
+    for p in _engine(ctx).profiles().values():
+        if as_json:
+            _print_json(
+                {
+                    "name": p.name,
+                    "budget": p.budget,
+                    "schedule": p.schedule.cron,
+                    "timezone": p.schedule.timezone,
+                    "deliver": list(p.deliver),
+                    "formats": list(p.formats),
+                }
+            )
+        else:
+            out.print(
+                f"{p.name}: budget {p.budget}, {p.schedule.cron} ({p.schedule.timezone}), "
+                f"{len(p.deliver)} delivery target(s)",
+                markup=False,
+            )
+
+
+@cli.command()
+@click.option("--host", help="Listen address for feedback links (default: serve.host).")
+@click.option("--port", type=int, help="Port for feedback links (default: serve.port).")
+@click.pass_context
+@user_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Poll sources, send digests on their schedules, answer feedback links; Ctrl-C stops."""
+    from .serve import serve_forever
+
+    engine = _engine(ctx)
+    serve_forever(engine, host=host, port=port, log=err.print)
+
+
 # --- the demo --------------------------------------------------------------------
 
 

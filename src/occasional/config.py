@@ -26,8 +26,11 @@ from .exceptions import ConfigError
 __all__ = [
     "ArticleSettings",
     "Config",
+    "DigestSettings",
     "FetchSettings",
+    "LLMSettings",
     "PollSettings",
+    "ServeSettings",
     "StorySettings",
     "default_home",
     "load_config",
@@ -101,6 +104,40 @@ class StorySettings(BaseModel):
     )
 
 
+class DigestSettings(BaseModel):
+    """What a digest considers."""
+
+    model_config = _FROZEN
+
+    lookback_days: int = Field(3, ge=1, description="Days of story activity a digest considers.")
+
+
+class LLMSettings(BaseModel):
+    """An optional OpenAI-compatible endpoint for story summaries (off unless base_url is set)."""
+
+    model_config = _FROZEN
+
+    base_url: str | None = Field(None, description="API root, e.g. http://127.0.0.1:8080/v1.")
+    model: str = Field("gpt-4o-mini", description="Model name sent to the endpoint.")
+    api_key_env: str = Field(
+        "OCCASIONAL_LLM_API_KEY", description="Environment variable holding the API key."
+    )
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for an answer.")
+
+
+class ServeSettings(BaseModel):
+    """``occasional serve``: the feedback endpoint and the poll loop."""
+
+    model_config = _FROZEN
+
+    host: str = Field("127.0.0.1", description="Address the feedback endpoint listens on.")
+    port: int = Field(8640, ge=0, le=65535, description="Port of the feedback endpoint.")
+    base_url: str | None = Field(
+        None, description="Public URL of the endpoint for e-mail links (default http://host:port)."
+    )
+    poll_every: int = Field(60, ge=1, description="Seconds between checks for due sources.")
+
+
 class Config(BaseModel):
     """Every setting, validated. Build it with :func:`load_config`."""
 
@@ -114,6 +151,9 @@ class Config(BaseModel):
     poll: PollSettings = PollSettings()
     articles: ArticleSettings = ArticleSettings()
     stories: StorySettings = StorySettings()
+    digest: DigestSettings = DigestSettings()
+    llm: LLMSettings = LLMSettings()
+    serve: ServeSettings = ServeSettings()
 
     @property
     def database(self) -> str:
@@ -126,6 +166,9 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "poll": PollSettings,
     "articles": ArticleSettings,
     "stories": StorySettings,
+    "digest": DigestSettings,
+    "llm": LLMSettings,
+    "serve": ServeSettings,
 }
 
 

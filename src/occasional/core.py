@@ -14,10 +14,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import digestjob
 from .config import Config, load_config
+from .digest import Feedback as DigestFeedback
+from .digest import Profile, default_profile, load_profiles
 from .exceptions import (
     InvalidURLError,
     OccasionalError,
+    ProfileError,
     SourceExistsError,
     SourceNotFoundError,
 )
@@ -34,7 +38,7 @@ from .resolve import resolve_source
 from .sources import parse_opml, write_opml
 from .storage import open_storage
 from .storage.base import Storage
-from .types import Article, ExtractedPage, Source, SourceSettings, Story
+from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
 from .urls import check_url
 
 __all__ = ["Engine", "ImportReport", "make_engine"]
@@ -55,7 +59,58 @@ class ImportReport:
     skipped: tuple[str, ...]
 
 
-class Engine:
+class _Digests:
+    """The Engine's digest methods (kept apart to keep each part small)."""
+
+    config: Config
+    storage: Storage
+    clock: Clock
+
+    def profiles(self) -> dict[str, Profile]:
+        """Every profile in ``<home>/profiles/*.toml``; the default one when there are none."""
+        return load_profiles(self.config.home) or {"default": default_profile()}
+
+    def profile(self, name: str | None = None) -> Profile:
+        """One profile by name (the only or ``default`` one without a name); ProfileError."""
+        profiles = self.profiles()
+        if name is None:
+            return profiles.get("default") or profiles[sorted(profiles)[0]]
+        if name not in profiles:
+            known = ", ".join(sorted(profiles))
+            raise ProfileError(
+                f"no profile {name!r} (known: {known}); "
+                f"write {self.config.home / 'profiles' / (name + '.toml')}"
+            )
+        return profiles[name]
+
+    def digest(self, profile: str | None = None, *, keep: bool = True) -> Digest:
+        """Build a profile's digest now; with ``keep`` it is stored and remembered."""
+        built = digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
+        return digestjob.keep(self.storage, built) if keep else built
+
+    def send_digest(self, digest: Digest) -> None:
+        """Deliver a stored digest to its profile's targets; DeliveryError keeps it for retry."""
+        profile = self.profile(digest.profile)
+        asyncio.run(digestjob.send(self.storage, self.config, digest, profile, self.clock()))
+
+    def retry_unsent(self) -> list[str]:
+        """Send again every stored digest whose delivery failed; returns what still fails."""
+        return asyncio.run(
+            digestjob.retry_unsent(self.storage, self.config, self.profiles(), self.clock())
+        )
+
+    def feedback(self, story_id: str, kind: str, *, profile: str | None = None) -> None:
+        """Record a reader's feedback on a story (like, dislike, more, less, opened, mute-source).
+
+        Raises StoryNotFoundError for an unknown story, InputError for an unknown kind.
+        """
+        name = self.profile(profile).name
+        self.storage.get_story(story_id)
+        DigestFeedback(story_id=story_id, kind=kind, time=self.clock())  # validates the kind
+        self.storage.add_feedback(name, story_id, kind, self.clock())
+
+
+class Engine(_Digests):
     """Everything occasional does, over one storage and one configuration.
 
     Build it with :func:`make_engine`. Methods raise subclasses of

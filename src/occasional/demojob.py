@@ -16,9 +16,11 @@ from rich.console import Console
 
 from .core import Engine, make_engine
 from .demo import NewsWeb, Outlet, run_news_web
+from .digestjob import write_outputs
 from .exceptions import OccasionalError
 from .pipeline import PollReport
-from .types import Article
+from .render import RenderOptions, get_renderer
+from .types import Article, Digest
 
 __all__ = ["run_demo"]
 
@@ -27,7 +29,7 @@ _BY_SITE = ("review", "business")
 
 
 def run_demo(out_dir: Path, console: Console) -> None:
-    """Run the demo and write ``articles.md`` (and the digest) into ``out_dir``."""
+    """Run the demo and write ``articles.md`` and the digest (HTML, Markdown) into ``out_dir``."""
     out_dir = out_dir.resolve()
     home = out_dir / "home"
     if home.exists():
@@ -44,7 +46,8 @@ def run_demo(out_dir: Path, console: Console) -> None:
             _show_poll(engine.poll(everything=True), names, console)
             _show_stories(engine, console)
             written = _write_articles(engine.articles(), out_dir / "articles.md")
-            console.print(f"\nwrote {written}")
+            _show_digest(engine, out_dir, console)
+            console.print(f"  {written}")
 
 
 def _add_sources(engine: Engine, web: NewsWeb, console: Console) -> dict[str, str]:
@@ -100,6 +103,54 @@ def _show_stories(engine: Engine, console: Console) -> None:
                     f"        original: {article.original_url} ({article.original_reason})",
                     markup=False,
                 )
+
+
+_DEMO_PROFILE = """\
+# The demo reader: follows the port strike and the Westmark election, mutes football.
+budget = 5
+min_score = 0.0
+top_stories = true
+formats = ["html", "markdown"]
+
+[follows]
+topics = ["port strike", "heatwave"]
+entities = ["Harriet Osei"]
+
+[mutes]
+topics = ["football"]
+"""
+
+
+def _show_digest(engine: Engine, out_dir: Path, console: Console) -> None:
+    profiles = engine.config.home / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "demo.toml").write_text(_DEMO_PROFILE, encoding="utf-8")
+    digest = engine.digest("demo")
+    paths = write_outputs(digest, out_dir, ("html", "markdown"))
+    console.print("\n[bold]The demo reader's digest[/bold]")
+    console.print(get_renderer("text").render(digest, options=RenderOptions()), markup=False)
+    check = check_digest(digest, engine)
+    console.print(f"checked: {check}", markup=False)
+    console.print("\n[bold]Written[/bold]")
+    for path in paths:
+        console.print(f"  {path}")
+
+
+def check_digest(digest: Digest, engine: Engine) -> str:
+    """Every quote verbatim in its article, every summary sentence in its article."""
+    quotes = sentences = 0
+    for item in digest.items + digest.top:
+        for quote, article_id in item.quotes:
+            if quote.text not in engine.storage.get_article(article_id).text:
+                raise OccasionalError(f"quote not verbatim in {article_id}: {quote.text!r}")
+            quotes += 1
+        for sentence in item.summary:
+            if sentence.text not in engine.storage.get_article(sentence.article).text:
+                raise OccasionalError(
+                    f"summary sentence not in {sentence.article}: {sentence.text!r}"
+                )
+            sentences += 1
+    return f"{quotes} quotes verbatim in their articles, {sentences} summary sentences traced"
 
 
 def _write_articles(articles: Iterable[Article], path: Path) -> Path:
