@@ -68,7 +68,8 @@ def test_follows_and_mutes_shape_the_digest(polled_engine: Engine) -> None:
     _profile(
         polled_engine,
         "reader",
-        'budget = 3\nmin_score = 0.0\n[follows]\ntopics = ["bridge"]\n[mutes]\ntopics = ["football"]\n',
+        'budget = 3\nmin_score = 0.0\n[follows]\ntopics = ["bridge"]\n'
+        '[mutes]\ntopics = ["football"]\n',
     )
     digest = polled_engine.digest("reader")
     assert len(digest.items) <= 3

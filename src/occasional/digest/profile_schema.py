@@ -9,21 +9,17 @@ expression: …".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterError, croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..exceptions import ProfileError
+from ..exceptions import DeliveryError, ProfileError
 
-__all__ = ["DELIVERY_SCHEMES", "FORMATS", "ProfileFile", "validate"]
-
-# The renderers and delivery schemes occasional ships; extend these when one is added.
-FORMATS = frozenset({"html", "text", "markdown", "json", "atom"})
-DELIVERY_SCHEMES = frozenset({"smtp", "smtps", "file"})
+__all__ = ["ProfileFile", "validate"]
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})*")
@@ -101,27 +97,31 @@ def _cron_problem(value: str) -> str | None:
     return None
 
 
-def _redact(url: str) -> str:
-    """The URL with any password replaced, so messages never show one."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+def _format_problem(name: str) -> str | None:
+    # Imported here: the renderers import this package, and plugins register
+    # formats before profiles are read, so the registry is the one truth.
+    from ..render import renderer_names
+
+    known = renderer_names()
+    return None if name in known else f"format {name!r} is not one of: {', '.join(known)}"
 
 
 def _target_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in DELIVERY_SCHEMES:
-        return f"scheme must be one of: {', '.join(sorted(DELIVERY_SCHEMES))}"
-    if parts.scheme == "file":
-        return None if parts.path else "a file target needs a path (file:///path/digest.html)"
-    if not parts.hostname:
-        return "an SMTP target needs a host"
-    recipients = parse_qs(parts.query).get("to", [])
-    if not recipients or not all("@" in r for r in recipients):
-        return "an SMTP target needs ?to=address"
+    from ..deliver import deliverer_for  # the delivery registry, as for formats
+
+    try:
+        deliverer_for(url)
+    except DeliveryError as exc:
+        return f"delivery target unusable: {exc}"
     return None
+
+
+def _all_valid(values: tuple[str, ...], problem_of: Callable[[str], str | None]) -> tuple[str, ...]:
+    for value in values:
+        problem = problem_of(value)
+        if problem:
+            raise ValueError(problem)
+    return values
 
 
 class ProfileFile(BaseModel):
@@ -151,20 +151,12 @@ class ProfileFile(BaseModel):
     @field_validator("formats")
     @classmethod
     def _valid_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for name in value:
-            if name not in FORMATS:
-                known = ", ".join(sorted(FORMATS))
-                raise ValueError(f"format {name!r} is not one of: {known}")
-        return value
+        return _all_valid(value, _format_problem)
 
     @field_validator("deliver")
     @classmethod
     def _valid_targets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for url in value:
-            problem = _target_problem(url)
-            if problem:
-                raise ValueError(f"delivery target {_redact(url)!r} is unusable: {problem}")
-        return value
+        return _all_valid(value, _target_problem)
 
 
 def _describe(error: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ __all__ = ["PhraseMatcher", "host_of", "keywords", "normalise_space", "proper_na
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SPACE = re.compile(r"\s+")
+_LONG_WORD = re.compile(r"[^\W_]{3,}")
 _HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(\[[^\]/]*\]|[^/?#:]*)")
 
 # A short list is enough: keywords feed diversity and feedback learning, where
@@ -34,9 +35,15 @@ def normalise_space(text: str) -> str:
 
 
 def keywords(text: str) -> set[str]:
-    """Lower-cased content words of ``text`` (three letters or more, no stopwords)."""
-    words = {word.strip("'’-") for word in _WORD.findall(text.lower())}
-    return {word for word in words if len(word) >= 3 and word not in _STOPWORDS}
+    """Lower-cased content words of ``text`` (three letters or more, no stopwords, no numbers).
+
+    Apostrophes split words, so "Japan's" gives "japan".
+    """
+    return {
+        word
+        for word in _LONG_WORD.findall(text.lower())
+        if word not in _STOPWORDS and not word[0].isdigit()
+    }
 
 
 def proper_names(title: str) -> set[str]:
@@ -86,12 +93,16 @@ class PhraseMatcher:
     def __bool__(self) -> bool:
         return self._pattern is not None
 
-    def find(self, text: str) -> set[str]:
-        """The phrases (as the profile spelled them) that occur in ``text``."""
+    def find(self, text: str, *, lowered: bool = False) -> set[str]:
+        """The phrases (as the profile spelled them) that occur in ``text``.
+
+        Pass ``lowered=True`` for text already in lower case, to save a pass.
+        """
         if self._pattern is None or not text:
             return set()
-        lowered = text.lower()
-        if not any(first in lowered for first in self._firsts):
+        if not lowered:
+            text = text.lower()
+        if not any(first in text for first in self._firsts):
             return set()
         found = {match.lower() for match in self._pattern.findall(text)}
         keys = {key if key in self._by_key else normalise_space(key) for key in found}

@@ -16,8 +16,9 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
-from .text import STOPWORDS, names, numbers, tokens
+from .text import STOPWORDS, numbers, words_and_names
 
 __all__ = ["ClusterOptions", "Clusterer", "DocFeatures", "features"]
 
@@ -37,7 +38,9 @@ class ClusterOptions:
     doc and the story's last article. ``window_days``: stories quiet longer
     than this take no more docs. ``max_candidates``: stories scored per doc.
     ``rare_fraction``: tokens in more than this share of docs are not looked
-    up in the index (they name no event). ``max_postings``: only the most
+    up in the index (they name no event); ``lookup_terms``: how many of the
+    doc's rarest tokens are looked up; ``vector_terms``: how many of its
+    heaviest words a doc's vector keeps. ``max_postings``: only the most
     recent stories under one token are looked at (old ones are closed).
     """
 
@@ -47,9 +50,11 @@ class ClusterOptions:
     name_weight: float = 0.3
     half_life_hours: float = 36.0
     window_days: float = 7.0
-    max_candidates: int = 40
+    max_candidates: int = 10
     rare_fraction: float = 0.1
-    max_postings: int = 200
+    max_postings: int = 30
+    lookup_terms: int = 30
+    vector_terms: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +68,13 @@ class DocFeatures:
 
 def features(title: str, text: str, published: datetime | None) -> DocFeatures:
     """Title and lead of one doc as :class:`DocFeatures` (called per doc, pure)."""
-    lead = " ".join(text.split()[:_LEAD_TOKENS])
-    joined = f"{title}\n{lead}"
-    words = [tok for tok in tokens(joined) if tok not in STOPWORDS and len(tok) > 1]
+    lead = " ".join(text.split(maxsplit=_LEAD_TOKENS)[:_LEAD_TOKENS])
+    heading, title_names = words_and_names(title)
+    body, body_names = words_and_names(lead)
+    words = heading + body
     # Title words count twice: a headline names the event on purpose.
-    terms = Counter(words) + Counter(t for t in tokens(title) if t not in STOPWORDS)
-    return DocFeatures(terms, names(joined) | numbers(joined), published)
+    terms = Counter(t for t in words + heading if t not in STOPWORDS and len(t) > 1)
+    return DocFeatures(terms, title_names | body_names | numbers(words), published)
 
 
 @dataclass(slots=True)
@@ -90,6 +96,8 @@ class _Probe:
 
     doc: DocFeatures
     idf: dict[str, float]
+    weights: dict[str, float]
+    counts: dict[str, int]
     norm: float
     key_total: float
 
@@ -107,7 +115,6 @@ class Clusterer:
         self.options = options or ClusterOptions()
         self._df: Counter[str] = Counter()
         self._seen = 0
-        self._df_fixed = False
         self._stories: list[_Story] = []
         self._index: defaultdict[str, list[int]] = defaultdict(list)
         self._docs: list[DocFeatures] = []
@@ -116,14 +123,13 @@ class Clusterer:
 
     def add(self, doc: DocFeatures, force: int | None = None) -> int:
         """Place one doc; returns its story's index (new stories count up from 0)."""
-        if not self._df_fixed:
-            self._seen += 1
-            self._df.update(set(doc.terms) | doc.keys)
-        index = force if force is not None else self._best(doc)
+        self._seen += 1
+        self._df.update(set(doc.terms) | doc.keys)
+        probe = self._probe(doc)
+        index = force if force is not None else self._best(probe)
         if index is None:
-            index = len(self._stories)
-            self._stories.append(_Story(index))
-        self._join(self._stories[index], doc)
+            index = self.new_story()
+        self._join(self._stories[index], probe)
         self._docs.append(doc)
         self.labels.append(index)
         self._forced.append(force is not None)
@@ -135,15 +141,17 @@ class Clusterer:
         A greedy pass joins a doc to the best story that existed when it
         arrived; once later stories exist, some docs fit another better.
         """
+        # Frequencies no longer change, so each doc's weights are looked up once.
+        probes = [self._probe(doc) for doc in self._docs] if self.options.refine_rounds else []
         for _ in range(self.options.refine_rounds):
-            for position, doc in enumerate(self._docs):
+            for position, probe in enumerate(probes):
                 if not self._forced[position]:
-                    self._move(position, doc)
+                    self._move(position, probe)
 
-    def _move(self, position: int, doc: DocFeatures) -> None:
+    def _move(self, position: int, probe: _Probe) -> None:
         current = self._stories[self.labels[position]]
-        self._leave(current, doc)
-        probe = self._probe(doc)
+        doc = probe.doc
+        self._leave(current, probe)
         best, best_score = None, self.options.rejoin_threshold
         for idx in sorted({*self._candidates(doc), current.key}):
             story = self._stories[idx]
@@ -153,22 +161,24 @@ class Clusterer:
         if best is None:
             best = current.key if current.size == 0 else self.new_story()
         self.labels[position] = best
-        self._join(self._stories[best], doc)
+        self._join(self._stories[best], probe)
 
-    def _leave(self, story: _Story, doc: DocFeatures) -> None:
-        self._reweigh(story, doc, -1)
+    def _leave(self, story: _Story, probe: _Probe) -> None:
+        doc = probe.doc
+        self._reweigh(story, probe, -1)
         story.keys.subtract(doc.keys)
         for term in doc.keys:
             if story.keys[term] <= 0:
                 del story.keys[term]
         story.size -= 1
 
-    def _reweigh(self, story: _Story, doc: DocFeatures, sign: int) -> None:
+    def _reweigh(self, story: _Story, probe: _Probe, sign: int) -> None:
         """Add (sign 1) or remove (-1) a doc's word counts, keeping the norm."""
-        for term, count in doc.terms.items():
+        idf = probe.idf
+        for term, count in probe.counts.items():
             old = story.terms.get(term, 0)
             new = old + sign * count
-            story.square += (new * new - old * old) * self._idf(term) ** 2
+            story.square += (new * new - old * old) * idf[term] ** 2
             if new > 0:
                 story.terms[term] = new
             else:
@@ -183,22 +193,30 @@ class Clusterer:
         return math.log((self._seen + 1) / (self._df[term] + 1)) + 1.0
 
     def _candidates(self, doc: DocFeatures) -> list[int]:
-        limit = max(2.0, self.options.rare_fraction * self._seen)
-        hits: Counter[int] = Counter()
-        for term in set(doc.terms) | doc.keys:
-            if self._df[term] <= limit:
-                hits.update(self._index.get(term, ())[-self.options.max_postings :])
+        opts = self.options
+        limit = max(2.0, opts.rare_fraction * self._seen)
+        df = self._df
+        rare = sorted((df[t], t) for t in set(doc.terms) | doc.keys if df[t] <= limit)
+        index, cap = self._index, opts.max_postings
+        # The rarest words name the event; common ones would only add noise and time.
+        lists = (index.get(term, ())[-cap:] for _, term in rare[: opts.lookup_terms])
+        hits = Counter(chain.from_iterable(lists))
         return [idx for idx, _ in hits.most_common(self.options.max_candidates)]
 
     def _probe(self, doc: DocFeatures) -> _Probe:
         idf = {t: self._idf(t) for t in set(doc.terms) | doc.keys}
-        norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in doc.terms.items()))
-        return _Probe(doc, idf, norm, sum(idf[k] for k in doc.keys))
+        weighted = sorted(((w * idf[t], t) for t, w in doc.terms.items()), reverse=True)
+        # A doc's vector keeps its heaviest words only: the rest is common
+        # vocabulary that costs time in every comparison and decides nothing.
+        top = weighted[: self.options.vector_terms]
+        weights = {t: v * idf[t] for v, t in top}
+        counts = {t: doc.terms[t] for _, t in top}
+        norm = math.sqrt(sum(v * v for v, _ in top))
+        return _Probe(doc, idf, weights, counts, norm, sum(idf[k] for k in doc.keys))
 
-    def _best(self, doc: DocFeatures) -> int | None:
-        probe = self._probe(doc)
+    def _best(self, probe: _Probe) -> int | None:
         best, best_score = None, self.options.threshold
-        for idx in sorted(self._candidates(doc)):
+        for idx in sorted(self._candidates(probe.doc)):
             score = self._score(probe, self._stories[idx])
             if score >= best_score:
                 best, best_score = idx, score
@@ -214,8 +232,9 @@ class Clusterer:
         return score * self._decay(doc.published, story.last)
 
     def _cosine(self, probe: _Probe, story: _Story) -> float:
-        counts, idf = story.terms, probe.idf
-        dot = sum(w * counts[t] * idf[t] ** 2 for t, w in probe.doc.terms.items() if t in counts)
+        counts, weights = story.terms, probe.weights
+        # The key-view intersection runs in C over the doc's few words.
+        dot = sum(weights[t] * counts[t] for t in weights.keys() & counts.keys())
         if dot == 0.0:
             return 0.0
         return dot / (probe.norm * math.sqrt(max(story.square, 1e-12)))
@@ -237,11 +256,12 @@ class Clusterer:
         hours = abs((when - last).total_seconds()) / 3600
         return float(0.5 ** (hours / self.options.half_life_hours))
 
-    def _join(self, story: _Story, doc: DocFeatures) -> None:
-        for term in set(doc.terms) | doc.keys:
+    def _join(self, story: _Story, probe: _Probe) -> None:
+        doc = probe.doc
+        for term in chain(probe.counts, doc.keys):
             if term not in story.terms and term not in story.keys:
                 self._index[term].append(story.key)
-        self._reweigh(story, doc, 1)
+        self._reweigh(story, probe, 1)
         story.keys.update(doc.keys)
         story.size += 1
         if doc.published is not None and (story.last is None or doc.published > story.last):
