@@ -1,4 +1,4 @@
-"""Small text helpers the digest stage shares: words, names, hosts, phrase matching.
+"""Text functions the digest stage shares: words, names, hosts, phrase matching.
 
 Ranking runs over every candidate story, so these stay cheap: one compiled
 regular expression per set of phrases, no per-phrase scans.
