@@ -10,7 +10,7 @@ what a card holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from ..types import Digest, DigestItem, DigestSource, Figure
@@ -127,6 +127,16 @@ def _article_urls(item: DigestItem) -> dict[str, str]:
     return {s.article: url for s in item.summary if (url := safe_url(s.url))}
 
 
+def _source_views(sources: tuple[DigestSource, ...]) -> tuple[SourceView, ...]:
+    """Sources, the first report first: the earliest original (copies never are)."""
+    far = datetime.max.replace(tzinfo=UTC)
+    ordered = sorted(sources, key=lambda s: (not s.original, s.published or far))
+    return tuple(
+        SourceView(s.title, s.source, safe_url(s.url), index == 0 and s.original)
+        for index, s in enumerate(ordered)
+    )
+
+
 def _first_url(sources: tuple[DigestSource, ...]) -> str | None:
     ordered = sorted(sources, key=lambda s: not s.original)
     return next((url for s in ordered if (url := safe_url(s.url))), None)
@@ -162,9 +172,7 @@ def _card(item: DigestItem, link: FeedbackLinker | None, generated: datetime) ->
         summary=tuple(Link(s.text, safe_url(s.url)) for s in item.summary),
         quotes=tuple(QuoteView(q.text, q.speaker, urls.get(a)) for q, a in item.quotes),
         figures=tuple(_figure(f) for f in item.figures),
-        sources=tuple(
-            SourceView(s.title, s.source, safe_url(s.url), s.original) for s in item.sources
-        ),
+        sources=_source_views(item.sources),
         feedback=_feedback(item, link),
         updated=item.last_seen or generated,
     )
