@@ -130,7 +130,9 @@ class Clusterer:
         if index is None:
             index = self.new_story()
         self._join(self._stories[index], probe)
-        self._docs.append(doc)
+        # Refinement needs only the words a doc's vector keeps; holding the
+        # rest for a whole window would cost several KB per doc.
+        self._docs.append(DocFeatures(Counter(probe.counts), doc.keys, doc.published))
         self.labels.append(index)
         self._forced.append(force is not None)
         return index

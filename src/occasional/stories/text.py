@@ -66,8 +66,9 @@ def words_and_names(text: str) -> tuple[list[str], frozenset[str]]:
     """:func:`tokens` and :func:`names` of a text in one regex pass (the hot path)."""
     raw = _WORD.findall(unicodedata.normalize("NFKC", text).replace("’", "'"))
     lowered = " ".join(raw).lower().split(" ") if raw else []
-    found = {low.removesuffix("'s") for word, low in zip(raw, lowered, strict=True)
-             if word[0].isupper()}
+    found = {
+        low.removesuffix("'s") for word, low in zip(raw, lowered, strict=True) if word[0].isupper()
+    }
     return lowered, frozenset(w for w in found if w not in STOPWORDS and len(w) > 1)
 
 

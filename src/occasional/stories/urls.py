@@ -23,12 +23,44 @@ __all__ = ["TRACKING_PARAMS", "canonicalize_url"]
 #: Query parameters that say who sent the reader, never which page it is.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid",
-        "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "referrer", "cmpid", "cmp",
-        "ocid", "icid", "ito", "smid", "sr_share", "share", "spm", "_ga", "_gl",
-        "mkt_tok", "hsctatracking", "__twitter_impression", "at_medium", "at_campaign",
-        "s_cid", "xtor", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname",
-        "amp", "outputtype",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "cmpid",
+        "cmp",
+        "ocid",
+        "icid",
+        "ito",
+        "smid",
+        "sr_share",
+        "share",
+        "spm",
+        "_ga",
+        "_gl",
+        "mkt_tok",
+        "hsctatracking",
+        "__twitter_impression",
+        "at_medium",
+        "at_campaign",
+        "s_cid",
+        "xtor",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "amp",
+        "outputtype",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_", "vero_", "at_")
@@ -91,7 +123,7 @@ def _host(netloc: str) -> str:
     while stripped:
         stripped = False
         for label in _EDITION_LABELS:
-            rest = host[len(label):]
+            rest = host[len(label) :]
             # Keep at least a registrable-looking name ("m.com" stays).
             if host.startswith(label) and "." in rest:
                 host, stripped = rest, True

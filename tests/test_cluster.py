@@ -1,0 +1,188 @@
+"""Story clustering: events, stable ids, earlier runs, copies, overrides, stories."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from occasional.exceptions import InputError
+from occasional.stories.build import build_stories
+from occasional.stories.cluster import StoryOverride, cluster_stories, story_id
+from occasional.stories.single_pass import Clusterer, ClusterOptions, features
+from occasional.types import CopyDecision, Doc, StoryAssignment
+
+T0 = datetime(2026, 3, 10, 8, tzinfo=UTC)
+
+EVENTS = {
+    "quake": [
+        (
+            "Magnitude 5.8 earthquake shakes Valmora province",
+            "A strong earthquake struck Valmora province near San Telmo before dawn, damaging "
+            "old buildings.",
+        ),
+        (
+            "San Telmo residents sleep outdoors after Valmora quake",
+            "Hundreds in San Telmo spent the night outside after the 5.8 earthquake cracked "
+            "church towers.",
+        ),
+        (
+            "Valmora earthquake: seven hurt in San Telmo",
+            "Mayor Lucia Ferrante said seven people in San Telmo were treated after the quake.",
+        ),
+    ],
+    "recall": [
+        (
+            "Voltra recalls 48,000 e-bike batteries",
+            "Voltra is recalling 48,000 battery packs after reports of packs overheating while "
+            "charging.",
+        ),
+        (
+            "E-bike maker Voltra issues battery recall",
+            "Owners of Voltra City and Trail bikes should stop charging the VB7 battery packs, "
+            "the maker said.",
+        ),
+        (
+            "Voltra battery fires prompt recall of 48,000 packs",
+            "Voltra chief Lena Brandt said a faulty batch of cells caused the overheating "
+            "battery packs.",
+        ),
+    ],
+    "coach": [
+        (
+            "Rivermouth Rovers appoint Elena Markovic as coach",
+            "Rivermouth Rovers named academy chief Elena Markovic head coach on a three-year "
+            "contract.",
+        ),
+        (
+            "Markovic becomes first woman to coach Rivermouth",
+            "Elena Markovic replaces Gary Fenwick at Rivermouth Rovers after nine games without "
+            "a win.",
+        ),
+    ],
+}
+
+
+def _event_docs(order_seed: int | None = None) -> tuple[list[Doc], dict[str, str]]:
+    docs, gold = [], {}
+    for e, (event, items) in enumerate(EVENTS.items()):
+        for i, (title, text) in enumerate(items):
+            doc_id = f"{event}-{i}"
+            published = T0 + timedelta(hours=e + i * 2)
+            docs.append(Doc(doc_id, title, text, published, source=f"outlet{i}"))
+            gold[doc_id] = event
+    if order_seed is not None:
+        random.Random(order_seed).shuffle(docs)
+    return docs, gold
+
+
+def _stories(assignments: list[StoryAssignment]) -> dict[str, str]:
+    return {a.id: a.story for a in assignments}
+
+
+def test_events_become_stories() -> None:
+    docs, gold = _event_docs()
+    stories = _stories(cluster_stories(docs))
+    for a in gold:
+        for b in gold:
+            assert (stories[a] == stories[b]) == (gold[a] == gold[b]), (a, b)
+
+
+def test_one_assignment_per_doc_in_input_order() -> None:
+    docs, _ = _event_docs(order_seed=1)
+    assert [a.id for a in cluster_stories(docs)] == [d.id for d in docs]
+
+
+def test_ids_derive_from_the_seed_doc_and_ignore_input_order() -> None:
+    docs, _ = _event_docs()
+    expected = _stories(cluster_stories(docs))
+    assert expected["quake-0"] == story_id("quake-0")
+    assert expected["recall-2"] == story_id("recall-0")
+    for seed in range(3):
+        shuffled, _ = _event_docs(order_seed=seed)
+        assert _stories(cluster_stories(shuffled)) == expected
+
+
+def test_previous_assignments_keep_story_ids() -> None:
+    docs, _ = _event_docs()
+    first = _stories(cluster_stories(docs[:4]))
+    renamed = {doc_id: "s-old-" + story for doc_id, story in first.items()}
+    second = _stories(cluster_stories(docs, previous=renamed))
+    for doc_id, story in renamed.items():
+        assert second[doc_id] == story
+    assert second["recall-2"] == second["recall-0"]
+
+
+def test_copies_join_their_originals_story() -> None:
+    docs, _ = _event_docs()
+    odd = Doc("copy", "Unrelated words entirely", "Nothing in common here at all.", T0)
+    copies = [CopyDecision("copy", "coach-0", "near-duplicate", "g1")]
+    stories = _stories(cluster_stories([*docs, odd], copies=copies))
+    assert stories["copy"] == stories["coach-0"]
+
+
+def test_split_and_merge_overrides() -> None:
+    docs, _ = _event_docs()
+    split = _stories(cluster_stories(docs, overrides=[StoryOverride("split", "quake-1")]))
+    assert split["quake-1"] not in {split["quake-0"], split["quake-2"]}
+    assert split["quake-0"] == split["quake-2"]
+    merged = _stories(
+        cluster_stories(docs, overrides=[StoryOverride("merge", "coach-0", "recall-1")])
+    )
+    assert merged["recall-0"] == merged["coach-1"] == story_id("coach-0")
+    again = _stories(
+        cluster_stories(docs, previous=split, overrides=[StoryOverride("split", "quake-1")])
+    )
+    assert again == split
+
+
+def test_unknown_override_kind_is_an_input_error() -> None:
+    docs, _ = _event_docs()
+    with pytest.raises(InputError, match="unknown story override"):
+        cluster_stories(docs, overrides=[StoryOverride("explode", "quake-0")])
+
+
+def test_time_window_and_decay_keep_old_events_apart() -> None:
+    title, text = EVENTS["recall"][0]
+    old = Doc("old", title, text, T0)
+    new = Doc("new", title, text, T0 + timedelta(days=30))
+    stories = _stories(cluster_stories([old, new]))
+    assert stories["old"] != stories["new"]
+    near = Doc("near", title, text, T0 + timedelta(hours=5))
+    assert len(set(_stories(cluster_stories([old, near])).values())) == 1
+
+
+def test_candidates_come_from_the_index_not_all_stories() -> None:
+    clusterer = Clusterer(ClusterOptions(max_candidates=3))
+    for i in range(50):
+        clusterer.add(features(f"Topic{i} alpha{i} beta{i}", f"gamma{i} delta{i}", None))
+    probe = features("Topic7 alpha7", "gamma7", None)
+    assert clusterer._candidates(probe) == [7]
+
+
+def test_undated_docs_cluster_and_sort_after_dated_ones() -> None:
+    docs = [Doc(f"u{i}", t, x) for i, (t, x) in enumerate(EVENTS["recall"])]
+    assert len(set(_stories(cluster_stories(docs)).values())) == 1
+
+
+def test_build_stories_summarises_each_story() -> None:
+    docs, _ = _event_docs(order_seed=2)
+    docs.append(Doc("bare", "", "Volcano on Islaverde erupts, ash closes airport " * 3, None))
+    stories = {s.article_ids[0]: s for s in build_stories(docs, cluster_stories(docs))}
+    quake = stories["quake-0"]
+    assert quake.label == EVENTS["quake"][0][0]
+    assert quake.article_ids == ("quake-0", "quake-1", "quake-2")
+    assert quake.first_seen == T0 and quake.last_seen == T0 + timedelta(hours=4)
+    assert quake.sources == ("outlet0", "outlet1", "outlet2") and quake.first_source == "outlet0"
+    assert stories["bare"].label.startswith("Volcano on Islaverde") and stories[
+        "bare"
+    ].label.endswith("…")
+    assert stories["bare"].first_seen is None and stories["bare"].sources == ()
+    assert list(stories)[-1] == "bare"
+
+
+def test_build_stories_uses_url_host_when_no_source() -> None:
+    doc = Doc("a", "T", "x", T0, url="https://www.paper.example/a")
+    (story,) = build_stories([doc], [StoryAssignment("a", "s1"), StoryAssignment("ghost", "s1")])
+    assert story.sources == ("paper.example",) and story.article_ids == ("a",)
