@@ -415,47 +415,47 @@ def _read_jsonl(file: Any) -> Any:
     return docs
 
 
-@cli.command()
-@click.option(
-    "--input",
-    "input_file",
-    type=click.File("r", encoding="utf-8"),
-    required=True,
-    help="JSONL file, - for stdin.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-@user_errors
+def _corpus_command(func: F) -> F:
+    """The options shared by commands that read a JSONL corpus instead of the database."""
+    func = click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")(
+        func
+    )
+    func = click.option(
+        "--input",
+        "input_file",
+        type=click.File("r", encoding="utf-8"),
+        required=True,
+        help="JSONL file, - for stdin.",
+    )(func)
+    return cli.command()(user_errors(func))  # type: ignore[return-value]
+
+
+@_corpus_command
 def cluster(input_file: Any, as_json: bool) -> None:
     """Group a JSONL corpus into stories, without touching the database."""
     from .stories import cluster_stories, find_copies
 
     docs = _read_jsonl(input_file)
-    assignments = cluster_stories(docs, copies=find_copies(docs))
-    for item in assignments:
+    for item in cluster_stories(docs, copies=find_copies(docs)):
         if as_json:
             _print_json({"id": item.id, "story": item.story})
         else:
             click.echo(f"{item.id}\t{item.story}")
 
 
-@cli.command()
-@click.option(
-    "--input",
-    "input_file",
-    type=click.File("r", encoding="utf-8"),
-    required=True,
-    help="JSONL file, - for stdin.",
-)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per input line.")
-@user_errors
+@_corpus_command
 def copies(input_file: Any, as_json: bool) -> None:
     """Find copies and their originals in a JSONL corpus, without touching the database."""
-    from .stories import find_copies
+    from .stories import copy_groups
 
     docs = _read_jsonl(input_file)
-    for item in find_copies(docs):
+    groups = copy_groups(docs)
+    for item in groups.decisions:
         if as_json:
-            _print_json({"id": item.id, "copy_of": item.copy_of, "reason": item.reason})
+            original = {
+                "original_reason": groups.original_reason(item.id) if item.copy_of else None
+            }
+            _print_json({"id": item.id, "copy_of": item.copy_of, "reason": item.reason, **original})
         else:
             click.echo(f"{item.id}\t{item.copy_of or '-'}\t{item.reason or ''}")
 
