@@ -38,6 +38,7 @@ from occasional.storage import (
     ArticleNotFoundError,
     DigestNotFoundError,
     FetchLogEntry,
+    PollWrite,
     SourceChange,
     SqlStorage,
     Storage,
@@ -283,6 +284,8 @@ def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        # 1 is NORMAL: safe under WAL, and no disk sync at every commit.
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     store.close()
 
 
@@ -568,6 +571,70 @@ def test_iter_articles_orders_filters_and_pages(store: SqlStorage) -> None:
 def test_get_article_missing(store: SqlStorage) -> None:
     with pytest.raises(ArticleNotFoundError):
         store.get_article("nope")
+
+
+# --- many polls in one transaction --------------------------------------------
+
+
+def settle_as(change: SourceChange, seen: dict[str, list[str]], source: Source):
+    """A settle function that records the new ids it was given and logs them."""
+
+    def settle(new):
+        seen[source.id] = list(new)
+        return change, FetchLogEntry(source.id, source.url, NOW, 200, 0.1, 10, None, len(new))
+
+    return settle
+
+
+def poll_of(source: Source, items, seen, **change) -> PollWrite:
+    polled = SourceChange(last_polled=NOW, next_poll=NOW + timedelta(hours=1), **change)
+    return PollWrite(source.id, items, settle_as(polled, seen, source))
+
+
+def test_record_polls_stores_articles_changes_and_log(store: SqlStorage) -> None:
+    a, b = add(store, "https://a.example/f"), add(store, "https://b.example/f")
+    seen: dict[str, list[str]] = {}
+    store.upsert_articles(batch(b, 2))
+    polls = [
+        poll_of(a, batch(a, 3), seen, etag='"e1"', failures=0),
+        poll_of(b, batch(b, 4), seen, last_error="odd", failures=2),
+    ]
+    news = store.record_polls(polls)
+    assert news == [[i.id for i in batch(a, 3)], [i.id for i in batch(b, 2, start=2)]]
+    assert seen == {a.id: news[0], b.id: news[1]}
+    assert store.count_articles() == 7
+    stored_a, stored_b = store.get_source(a.id), store.get_source(b.id)
+    assert (stored_a.etag, stored_a.failures, stored_a.last_error) == ('"e1"', 0, None)
+    assert (stored_b.etag, stored_b.failures, stored_b.last_error) == (None, 2, "odd")
+    assert stored_a.next_poll == NOW + timedelta(hours=1)
+    assert [entry.new_entries for entry in store.fetch_log(b.id)] == [2]
+    # Polled again with nothing new: settle hears so, the log says so.
+    assert store.record_polls(polls) == [[], []]
+    assert seen == {a.id: [], b.id: []}
+    assert [entry.new_entries for entry in store.fetch_log(a.id)] == [0, 3]
+    assert store.record_polls([]) == []
+
+
+def test_record_polls_with_a_removed_source_writes_nothing(store: SqlStorage) -> None:
+    kept, gone = add(store, "https://a.example/f"), add(store, "https://b.example/f")
+    seen: dict[str, list[str]] = {}
+    polls = [poll_of(kept, batch(kept, 2), seen), poll_of(gone, batch(gone, 2), seen)]
+    store.remove_source(gone.id)
+    with pytest.raises(SourceNotFoundError, match="removed"):
+        store.record_polls(polls)
+    assert store.count_articles() == 0
+    assert store.fetch_log(kept.id) == []
+    assert store.get_source(kept.id).last_polled is None
+
+
+def test_record_polls_moves_urls_but_never_onto_another(store: SqlStorage) -> None:
+    a, b = add(store, "https://a.example/f"), add(store, "https://b.example/f")
+    seen: dict[str, list[str]] = {}
+    with pytest.raises(SourceExistsError):
+        store.record_polls([poll_of(a, batch(a, 1), seen, url=b.url)])
+    assert store.count_articles() == 0
+    store.record_polls([poll_of(a, [], seen, url="https://a.example/new")])
+    assert store.get_source(a.id).url == "https://a.example/new"
 
 
 # --- search ------------------------------------------------------------------

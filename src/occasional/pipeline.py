@@ -8,8 +8,10 @@ storage). One poll cycle, drawn as shell pseudocode::
     for source in $(storage due_sources $now); do            # parallel, bounded
         response=$(fetcher get $source.url --etag --last-modified)
         feed=$(parse_feed $response || sitemap_as_feed $response)
-        new=$(storage upsert_articles $(entries_to_intents $feed))
-        storage update_source $(decide $source $outcome $now)  # next poll, backoff
+        echo $source $(entries_to_intents $feed)
+    done | batch --polls 200 --ms 50 | while read polls; do   # storage record_polls:
+        new=$(storage upsert_articles $polls.entries)           #   one transaction
+        storage update_source $(decide $source $outcome $new $now)  # next poll, backoff
         storage record_fetch $source $outcome
     done
     for article in $new; do                                    # parallel, robots.txt
@@ -19,8 +21,9 @@ storage). One poll cycle, drawn as shell pseudocode::
     storage set_copies  $(find_copies $(window))               # pure
     storage set_stories $(cluster_stories $(window) --previous) # pure
 
-Each source is committed on its own, so a crash mid-poll loses nothing already
-stored, and a failing source never stops the others.
+Polls are committed in batches, each its own transaction, so a crash mid-poll
+loses nothing already committed (the sources of an unfinished batch are simply
+polled again), and a failing source never stops the others.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from .config import Config
 from .exceptions import (
@@ -38,7 +42,6 @@ from .exceptions import (
     FetchError,
     OccasionalError,
     RobotsDisallowedError,
-    SourceNotFoundError,
 )
 from .extract import extract_page
 from .fetch.client import Fetcher
@@ -50,8 +53,16 @@ from .fetch.schedule import (
     outcome_from_response,
 )
 from .sources import parse_feed, parse_sitemap, sitemap_as_feed
-from .storage.base import ArticleIntent, FetchLogEntry, SourceChange, Storage, make_article_id
-from .stories import StoryOverride, build_stories, cluster_stories, find_copies
+from .storage.base import (
+    ArticleIntent,
+    FetchLogEntry,
+    PollWrite,
+    SourceChange,
+    Storage,
+    make_article_id,
+)
+from .storage.batch import BatchWriter
+from .stories import StoryOverride, build_stories, cluster_stories, copy_groups
 from .text import html_to_text
 from .types import Article, Doc, EntryData, FeedData, FetchResponse, Source, Story
 
@@ -133,6 +144,17 @@ def _intent(source: Source, entry: EntryData, now: datetime) -> ArticleIntent:
 
 # --- polling ------------------------------------------------------------------
 
+# Finished polls are committed together: this many at most, and none waits
+# longer than this many seconds for its batch.
+_BATCH_POLLS = 200
+_BATCH_DELAY = 0.05
+# Bodies above this size are parsed in a worker thread, so one huge feed does
+# not stall every other poll's network work; small ones are quicker inline.
+_PARSE_INLINE_BYTES = 256 * 1024
+
+# A poll's answer and its parsed feed (None on 304), or why there is none.
+_Read = tuple[FetchResponse, FeedData | None] | PollOutcome
+
 
 async def _read_source(
     fetcher: Fetcher, source: Source, now: datetime
@@ -142,7 +164,14 @@ async def _read_source(
         return response, None
     if source.kind == "sitemap":
         return response, await _read_sitemap(fetcher, response, source, now)
-    return response, parse_feed(response.body, response.url, response.content_type)
+    return response, await _parse(response)
+
+
+async def _parse(response: FetchResponse) -> FeedData:
+    args = (response.body, response.url, response.content_type)
+    if len(response.body) > _PARSE_INLINE_BYTES:
+        return await asyncio.to_thread(parse_feed, *args)
+    return parse_feed(*args)
 
 
 async def _read_sitemap(
@@ -170,38 +199,41 @@ class PollContext:
     rng: random.Random
 
 
-async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
-    """Poll one source, store what it gave and when to poll it next; never raises."""
-    started = ctx.now
-    response: FetchResponse | None = None
-    feed: FeedData | None = None
-    new: list[str] = []
+async def _fetch_and_parse(ctx: PollContext, source: Source) -> _Read:
     try:
-        response, feed = await _read_source(ctx.fetcher, source, ctx.now)
-        if feed is not None:
-            new = ctx.storage.upsert_articles(entries_to_intents(source, feed, ctx.now))
-        outcome = outcome_from_response(response, feed, len(new))
-        if feed is not None and feed.errors:
-            outcome = replace(outcome, error="; ".join(feed.errors))
+        return await _read_source(ctx.fetcher, source, ctx.now)
     except FetchError as exc:
-        outcome = outcome_from_error(exc)
+        return outcome_from_error(exc)
     except OccasionalError as exc:  # the answer was unusable; the other sources go on
-        status = response.status if response is not None else None
-        outcome = PollOutcome(kind="error", error=str(exc), http_status=status)
-    change = _source_change(ctx, source, outcome, response, feed)
-    ctx.storage.update_source(source.id, change)
-    ctx.storage.record_fetch(
-        FetchLogEntry(
-            source_id=source.id,
-            url=source.url,
-            started=started,
-            status=outcome.http_status,
-            elapsed=response.elapsed if response else 0.0,
-            bytes=len(response.body) if response else 0,
-            error=outcome.error,
-            new_entries=len(new),
-        )
-    )
+        return PollOutcome(kind="error", error=str(exc))
+
+
+def _outcome(read: _Read, new_entries: int) -> PollOutcome:
+    if isinstance(read, PollOutcome):
+        return read
+    response, feed = read
+    outcome = outcome_from_response(response, feed, new_entries)
+    if feed is not None and feed.errors:
+        outcome = replace(outcome, error="; ".join(feed.errors))
+    return outcome
+
+
+async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> SourceResult:
+    """Poll one source and store, in ``writer``'s next batch, what it gave and when to
+    poll it next; never raises (a failed write is reported as an error result)."""
+    read = await _fetch_and_parse(ctx, source)
+    response, feed = (None, None) if isinstance(read, PollOutcome) else read
+    moved = response.permanent_redirect if response is not None else None
+    # Checked before queueing: settling runs inside the batch's transaction, without reads.
+    taken = moved is not None and _taken(ctx.storage, moved, source.id)
+    intents = entries_to_intents(source, feed, ctx.now) if feed is not None else []
+    settle = partial(_settle, ctx, source, read, taken)
+    try:
+        new = await writer.write(PollWrite(source.id, intents, settle))
+    except OccasionalError as exc:
+        log.warning("could not store the poll of %s: %s", source.url, exc)
+        return SourceResult(source.id, source.url, "error", error=f"not stored: {exc}")
+    outcome = _outcome(read, len(new))
     return SourceResult(
         source_id=source.id,
         url=source.url,
@@ -213,13 +245,34 @@ async def poll_one(ctx: PollContext, source: Source) -> SourceResult:
     )
 
 
+def _settle(
+    ctx: PollContext, source: Source, read: _Read, taken: bool, new: Sequence[str]
+) -> tuple[SourceChange, FetchLogEntry]:
+    """The source's change and log line, once its batch knows which entries were new."""
+    outcome = _outcome(read, len(new))
+    response, feed = (None, None) if isinstance(read, PollOutcome) else read
+    change = _source_change(ctx, source, outcome, (response, feed), taken)
+    entry = FetchLogEntry(
+        source_id=source.id,
+        url=source.url,
+        started=ctx.now,
+        status=outcome.http_status,
+        elapsed=response.elapsed if response else 0.0,
+        bytes=len(response.body) if response else 0,
+        error=outcome.error,
+        new_entries=len(new),
+    )
+    return change, entry
+
+
 def _source_change(
     ctx: PollContext,
     source: Source,
     outcome: PollOutcome,
-    response: FetchResponse | None,
-    feed: FeedData | None,
+    answer: tuple[FetchResponse | None, FeedData | None],
+    taken: bool,
 ) -> SourceChange:
+    response, feed = answer
     bounds = PollBounds.from_settings(ctx.config.poll)
     decision = decide(source, outcome, ctx.now, bounds, ctx.rng)
     values: dict[str, object] = {
@@ -238,36 +291,45 @@ def _source_change(
         values["etag"] = response.etag
         values["last_modified"] = response.last_modified
     if response is not None and response.permanent_redirect:
-        values["url"] = response.permanent_redirect
-        if _taken(ctx.storage, response.permanent_redirect, source.id):
-            # Two sources now point at one feed: keep this one where it was, and say so.
-            del values["url"]
-            values["last_error"] = (
-                f"moved permanently to {response.permanent_redirect}, which is already "
-                "another source; remove one of them"
-            )
+        values |= _moved(response.permanent_redirect, taken)
     return SourceChange(**values)  # type: ignore[arg-type]
+
+
+def _moved(target: str, taken: bool) -> dict[str, object]:
+    if not taken:
+        return {"url": target}
+    # Two sources now point at one feed: keep this one where it was, and say so.
+    message = f"moved permanently to {target}, which is already another source; remove one of them"
+    return {"last_error": message}
 
 
 def _taken(storage: Storage, url: str, source_id: str) -> bool:
     try:
         return storage.get_source(url).id != source_id
-    except SourceNotFoundError:
+    except OccasionalError:  # SourceNotFoundError, or any failure to look:
+        # the write refuses a taken URL anyway; this check only words the error better.
         return False
 
 
 async def poll_sources(
     ctx: PollContext, sources: Sequence[Source], progress: Progress | None = None
 ) -> PollReport:
-    """Poll ``sources`` concurrently (the fetcher bounds it) and report."""
+    """Poll ``sources`` concurrently, as many at once as the fetcher allows, commit them
+    in batches (each batch one transaction), and report."""
     report = PollReport()
+    queue = iter(sources)  # shared by the workers: each source is taken once
 
-    async def run(source: Source) -> None:
-        report.sources.append(await poll_one(ctx, source))
-        if progress:
-            progress(1)
+    async def work(writer: BatchWriter) -> None:
+        for source in queue:
+            report.sources.append(await poll_one(ctx, source, writer))
+            if progress:
+                progress(1)
 
-    await asyncio.gather(*(run(source) for source in sources))
+    # As many workers as the fetcher has slots, rather than a task per source: ten
+    # thousand tasks queued on one semaphore cost more to wake than the polls themselves.
+    workers = min(ctx.config.fetch.concurrency, len(sources))
+    async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as writer:
+        await asyncio.gather(*(work(writer) for _ in range(workers)))
     return report
 
 
@@ -349,11 +411,14 @@ def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Sto
     since = now - timedelta(days=config.stories.window_days)
     articles = list(storage.iter_articles(since=since))
     docs = [article_doc(article) for article in articles]
-    copies = find_copies(docs, preference=config.stories.source_preference)
+    groups = copy_groups(docs, preference=config.stories.source_preference)
+    copies = groups.decisions
     previous = {article.id: article.story for article in articles if article.story}
     overrides = [StoryOverride(o.kind, o.a, o.b) for o in storage.story_overrides()]
     assignments = cluster_stories(docs, previous=previous, overrides=overrides, copies=copies)
     stories = build_stories(docs, assignments)
-    storage.set_copies(copies)
+    # What readers see of a copy is why its group's original is the original.
+    stored = [replace(d, reason=groups.original_reason(d.id)) for d in copies]
+    storage.set_copies(stored, {d.id: groups.original_url(d.id) for d in stored if d.copy_of})
     storage.set_stories(stories, assignments)
     return stories

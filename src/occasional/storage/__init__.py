@@ -15,12 +15,14 @@ from .base import (
     FetchLogEntry,
     Leave,
     OverrideKind,
+    PollWrite,
     SourceChange,
     Storage,
     StoredDigest,
     StoryOverride,
     make_article_id,
 )
+from .batch import BatchWriter
 from .engine import open_storage
 from .errors import wrap_exceptions
 from .sql import SqlStorage
@@ -29,11 +31,13 @@ __all__ = [
     "LEAVE",
     "ArticleIntent",
     "ArticleNotFoundError",
+    "BatchWriter",
     "DigestNotFoundError",
     "Feedback",
     "FetchLogEntry",
     "Leave",
     "OverrideKind",
+    "PollWrite",
     "SourceChange",
     "SqlStorage",
     "Storage",

@@ -14,7 +14,7 @@ database fails; a failed call changes nothing. Lookups by id raise the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -40,6 +40,8 @@ __all__ = [
     "FetchLogEntry",
     "Leave",
     "OverrideKind",
+    "PollWrite",
+    "Settle",
     "SourceChange",
     "Storage",
     "StoredDigest",
@@ -129,6 +131,26 @@ class ArticleIntent:
     fetched: datetime | None = None
 
 
+#: Given the ids of a poll's articles that were new, what to change on its source
+#: and what to log (see :class:`PollWrite`).
+Settle = Callable[[Sequence[str]], tuple[SourceChange, FetchLogEntry]]
+
+
+@dataclass(frozen=True, slots=True)
+class PollWrite:
+    """Everything one poll of one source stores, for :meth:`Storage.record_polls`.
+
+    The source's next state can depend on how many entries were new, which only
+    the write itself finds out; so ``settle`` is called inside the transaction,
+    with those ids, and returns the change and the log line. It must be pure:
+    it runs while the write transaction is open and must not use the storage.
+    """
+
+    source_id: str
+    articles: Sequence[ArticleIntent]
+    settle: Settle
+
+
 @dataclass(frozen=True, slots=True)
 class StoryOverride:
     """A reader's correction to clustering: split ``a`` from ``b``, or merge them."""
@@ -208,6 +230,13 @@ class Storage(Protocol):
 
     def record_fetch(self, entry: FetchLogEntry) -> None:
         """Append to a source's fetch log (pipeline, after every poll)."""
+
+    def record_polls(self, polls: Sequence[PollWrite]) -> list[list[str]]:
+        """Store the results of many polls in one transaction (the pipeline's batch
+        writer): each poll's articles as :meth:`upsert_articles` would, then the change
+        and log line its ``settle`` returns. Returns the new article ids of each poll,
+        in order. Raises SourceNotFoundError when a source is gone, SourceExistsError
+        when a change moves a source to another's URL; then nothing is written."""
 
     def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
         """The newest ``limit`` log entries of a source, newest first."""

@@ -11,13 +11,14 @@ from .base import Storage
 from .search import SearchMixin
 from .sql_articles import ArticlesMixin
 from .sql_digests import DigestsMixin
+from .sql_polls import PollsMixin
 from .sql_sources import SourcesMixin
 from .sql_stories import StoriesMixin
 
 __all__ = ["SqlStorage"]
 
 
-class SqlStorage(SourcesMixin, ArticlesMixin, SearchMixin, StoriesMixin, DigestsMixin):
+class SqlStorage(SourcesMixin, ArticlesMixin, PollsMixin, SearchMixin, StoriesMixin, DigestsMixin):
     """Implements :class:`~occasional.storage.base.Storage`; thread-safe via its pool."""
 
 

@@ -22,7 +22,7 @@ from .base import ArticleIntent, ArticleNotFoundError
 from .schema import article_html, articles, sources
 from .sqlbase import SqlBase, chunks
 
-__all__ = ["ArticlesMixin"]
+__all__ = ["ArticlesMixin", "upsert_article_rows"]
 
 # How stored HTML is compressed, by the name kept beside each page. zlib is in
 # the standard library; a faster codec can be added here without a migration.
@@ -80,6 +80,25 @@ def _refresh_row(item: ArticleIntent) -> dict[str, Any]:
     }
 
 
+def upsert_article_rows(connection: Connection, items: Sequence[ArticleIntent]) -> list[str]:
+    """Insert new entries, refresh the feed fields of stored ones; returns the new ids.
+
+    Runs inside the caller's transaction (``upsert_articles``, ``record_polls``).
+    """
+    batch = _last_per_id(items)
+    if not batch:
+        return []
+    now = utc_now()
+    stored = _stored_ids(connection, list(batch))
+    new = [item for item in batch.values() if item.id not in stored]
+    old = [item for item in batch.values() if item.id in stored]
+    if new:
+        connection.execute(insert(articles), [insert_row(item, now) for item in new])
+    if old:
+        connection.execute(_REFRESH, [_refresh_row(item) for item in old])
+    return [item.id for item in new]
+
+
 def _find_article(connection: Connection, article_id: str) -> Row[Any]:
     row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
     if row is None:
@@ -120,19 +139,10 @@ class ArticlesMixin(SqlBase):
 
     def upsert_articles(self, items: Sequence[ArticleIntent]) -> list[str]:
         """See :meth:`Storage.upsert_articles`."""
-        batch = _last_per_id(items)
-        if not batch:
+        if not items:
             return []
-        now = utc_now()
-        with self._write(f"storing {len(batch)} articles") as connection:
-            stored = _stored_ids(connection, list(batch))
-            new = [item for item in batch.values() if item.id not in stored]
-            old = [item for item in batch.values() if item.id in stored]
-            if new:
-                connection.execute(insert(articles), [insert_row(item, now) for item in new])
-            if old:
-                connection.execute(_REFRESH, [_refresh_row(item) for item in old])
-        return [item.id for item in new]
+        with self._write(f"storing {len(items)} articles") as connection:
+            return upsert_article_rows(connection, items)
 
     def set_article_page(
         self,

@@ -16,7 +16,7 @@ from .base import LEAVE, FetchLogEntry, SourceChange
 from .schema import fetch_log, source_tags, sources
 from .sqlbase import SqlBase
 
-__all__ = ["SourcesMixin"]
+__all__ = ["SourcesMixin", "apply_change", "change_values", "log_values"]
 
 
 def _candidate_id(url: str, attempt: int) -> str:
@@ -117,12 +117,35 @@ def _free_id(connection: Connection, url: str) -> str:
         attempt += 1
 
 
-def _change_values(change: SourceChange) -> dict[str, Any]:
+def change_values(change: SourceChange) -> dict[str, Any]:
+    """The columns a change sets, settings aside (fields left at LEAVE are absent)."""
     return {
         spec.name: getattr(change, spec.name)
         for spec in fields(change)
         if spec.name != "settings" and getattr(change, spec.name) is not LEAVE
     }
+
+
+def apply_change(connection: Connection, source_id: str, change: SourceChange) -> str:
+    """Apply one change inside the caller's transaction; returns the source's id.
+
+    Raises SourceNotFoundError, SourceExistsError (a new URL another source has).
+    """
+    row = _find(connection, source_id)
+    values = change_values(change)
+    if "url" in values and values["url"] != row.url:
+        _refuse_taken_url(connection, values["url"])
+    if change.settings is not LEAVE:
+        values |= _settings_columns(change.settings)
+        _set_tags(connection, row.id, change.settings.tags)
+    if values:
+        connection.execute(update(sources).where(sources.c.id == row.id).values(**values))
+    return str(row.id)
+
+
+def log_values(entry: FetchLogEntry) -> dict[str, Any]:
+    """The fetch_log row of one entry."""
+    return {spec.name: getattr(entry, spec.name) for spec in fields(entry)}
 
 
 def _log_entry(row: Row[Any]) -> FetchLogEntry:
@@ -182,16 +205,7 @@ class SourcesMixin(SqlBase):
     def update_source(self, source_id: str, change: SourceChange) -> Source:
         """See :meth:`Storage.update_source`."""
         with self._write(f"updating source {source_id}") as connection:
-            row = _find(connection, source_id)
-            values = _change_values(change)
-            if "url" in values and values["url"] != row.url:
-                _refuse_taken_url(connection, values["url"])
-            if change.settings is not LEAVE:
-                values |= _settings_columns(change.settings)
-                _set_tags(connection, row.id, change.settings.tags)
-            if values:
-                connection.execute(update(sources).where(sources.c.id == row.id).values(**values))
-            return _load(connection, row.id)
+            return _load(connection, apply_change(connection, source_id, change))
 
     def remove_source(self, id_or_url: str) -> None:
         """See :meth:`Storage.remove_source`."""
@@ -216,9 +230,8 @@ class SourcesMixin(SqlBase):
 
     def record_fetch(self, entry: FetchLogEntry) -> None:
         """See :meth:`Storage.record_fetch`."""
-        values = {spec.name: getattr(entry, spec.name) for spec in fields(entry)}
         with self._write(f"logging a fetch of {entry.url}") as connection:
-            connection.execute(insert(fetch_log).values(**values))
+            connection.execute(insert(fetch_log).values(**log_values(entry)))
 
     def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
         """See :meth:`Storage.fetch_log`."""
