@@ -1,30 +1,4 @@
-"""The shell that calls the stages in order.
-
-Nothing here decides anything: the decisions live in pure functions
-(:mod:`occasional.fetch.schedule`, :mod:`occasional.stories`,
-:mod:`occasional.digest`), and the I/O lives in adapters (the fetcher, the
-storage). One poll cycle, drawn as shell pseudocode::
-
-    for source in $(storage due_sources $now); do            # parallel, bounded
-        response=$(fetcher get $source.url --etag --last-modified)
-        feed=$(parse_feed $response || sitemap_as_feed $response)
-        echo $source $(entries_to_intents $feed)
-    done | batch --polls 200 --ms 50 | while read polls; do   # storage record_polls:
-        new=$(storage upsert_articles $polls.entries)           #   one transaction
-        storage update_source $(decide $source $outcome $new $now)  # next poll, backoff
-        storage record_fetch $source $outcome
-    done
-    for article in $new; do                                    # parallel, robots.txt
-        page=$(fetcher get $article.url --check-robots)
-        storage set_article_page $article $(extract_page $page || feed content)
-    done
-    storage set_copies  $(find_copies $(window))               # pure
-    storage set_stories $(cluster_stories $(window) --previous) # pure
-
-Polls are committed in batches, each its own transaction, so a crash mid-poll
-loses nothing already committed (the sources of an unfinished batch are simply
-polled again), and a failing source never stops the others.
-"""
+"""Polling sources: fetch, parse, store in batches, decide when to poll next."""
 
 from __future__ import annotations
 
@@ -33,27 +7,24 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
-from .config import Config
-from .exceptions import (
-    ExtractionError,
+from ..config import Config
+from ..exceptions import (
     FetchError,
     OccasionalError,
-    RobotsDisallowedError,
 )
-from .extract import extract_page
-from .fetch.client import Fetcher
-from .fetch.schedule import (
+from ..fetch.client import Fetcher
+from ..fetch.schedule import (
     PollBounds,
     PollOutcome,
     decide,
     outcome_from_error,
     outcome_from_response,
 )
-from .sources import parse_feed, parse_sitemap, sitemap_as_feed
-from .storage.base import (
+from ..sources import parse_feed, parse_sitemap, sitemap_as_feed
+from ..storage.base import (
     ArticleIntent,
     FetchLogEntry,
     PollWrite,
@@ -61,20 +32,17 @@ from .storage.base import (
     Storage,
     make_article_id,
 )
-from .storage.batch import BatchWriter
-from .stories import StoryOverride, build_stories, cluster_stories, copy_groups
-from .text import html_to_text
-from .types import Article, Doc, EntryData, FeedData, FetchResponse, Source, Story
+from ..storage.batch import BatchWriter
+from ..types import EntryData, FeedData, FetchResponse, Source
 
 __all__ = [
     "PageResult",
     "PollContext",
     "PollReport",
     "SourceResult",
-    "article_doc",
-    "fetch_pages",
+    "entries_to_intents",
+    "poll_one",
     "poll_sources",
-    "refresh_stories",
 ]
 
 log = logging.getLogger(__name__)
@@ -331,94 +299,3 @@ async def poll_sources(
     async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as writer:
         await asyncio.gather(*(work(writer) for _ in range(workers)))
     return report
-
-
-# --- article pages ------------------------------------------------------------
-
-
-async def fetch_page(ctx: PollContext, article_id: str) -> PageResult:
-    """Fetch one article's page, extract it, store it; fall back to the feed's content."""
-    article = ctx.storage.get_article(article_id)
-    feed_text = html_to_text(article.content or article.summary or "")
-    try:
-        response = await ctx.fetcher.get(article.url, check_robots=ctx.config.fetch.respect_robots)
-        page = extract_page(response.body, response.url)
-    except RobotsDisallowedError as exc:
-        return _keep_feed_text(ctx, article_id, feed_text, "robots", str(exc))
-    except (FetchError, ExtractionError) as exc:
-        return _keep_feed_text(ctx, article_id, feed_text, "feed", str(exc))
-    if len(page.text) < len(feed_text) * 0.8:
-        # Extraction found less than the feed itself carried: the feed's text is the better copy.
-        page = replace(page, text=feed_text)
-        how = "feed"
-    else:
-        how = "extracted"
-    html = response.body if ctx.config.articles.keep_html_days > 0 else None
-    ctx.storage.set_article_page(article_id, page, html=html, extraction=how, now=ctx.now)
-    return PageResult(article_id, how)
-
-
-def _keep_feed_text(
-    ctx: PollContext, article_id: str, feed_text: str, how: str, error: str
-) -> PageResult:
-    from .types import ExtractedPage
-
-    if feed_text:
-        ctx.storage.set_article_page(
-            article_id, ExtractedPage(text=feed_text), html=None, extraction="feed", now=ctx.now
-        )
-    return PageResult(article_id, how, error)
-
-
-async def fetch_pages(
-    ctx: PollContext, article_ids: Sequence[str], progress: Progress | None = None
-) -> list[PageResult]:
-    """Fetch and extract the pages of ``article_ids`` concurrently; never raises."""
-
-    async def run(aid: str) -> PageResult:
-        try:
-            return await fetch_page(ctx, aid)
-        finally:
-            if progress:
-                progress(1)
-
-    return list(await asyncio.gather(*(run(aid) for aid in article_ids)))
-
-
-# --- copies and stories ---------------------------------------------------------
-
-
-def article_doc(article: Article) -> Doc:
-    """The view of an article that copy detection and clustering take."""
-    return Doc(
-        id=article.id,
-        title=article.title,
-        text=article.text or html_to_text(article.content or article.summary or ""),
-        published=article.published or article.fetched,
-        url=article.url,
-        source=article.source_id,
-        source_links=article.source_links,
-        canonical_url=article.canonical_url,
-    )
-
-
-def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Story]:
-    """Recompute copies and stories over the open window and store them.
-
-    Deterministic: the same stored articles give the same groups and stories,
-    and story ids already stored are kept (passed back as ``previous``).
-    """
-    since = now - timedelta(days=config.stories.window_days)
-    articles = list(storage.iter_articles(since=since))
-    docs = [article_doc(article) for article in articles]
-    groups = copy_groups(docs, preference=config.stories.source_preference)
-    copies = groups.decisions
-    previous = {article.id: article.story for article in articles if article.story}
-    overrides = [StoryOverride(o.kind, o.a, o.b) for o in storage.story_overrides()]
-    assignments = cluster_stories(docs, previous=previous, overrides=overrides, copies=copies)
-    stories = build_stories(docs, assignments)
-    # What readers see of a copy is why its group's original is the original.
-    stored = [replace(d, reason=groups.original_reason(d.id)) for d in copies]
-    storage.set_copies(stored, {d.id: groups.original_url(d.id) for d in stored if d.copy_of})
-    storage.set_stories(stories, assignments)
-    return stories

@@ -1,0 +1,53 @@
+"""The shell that calls the stages in order.
+
+Nothing here decides anything: the decisions live in pure functions
+(:mod:`occasional.fetch.schedule`, :mod:`occasional.stories`,
+:mod:`occasional.digest`), and the I/O lives in adapters (the fetcher, the
+storage). One poll cycle, drawn as shell pseudocode::
+
+    for source in $(storage due_sources $now); do            # parallel, bounded
+        response=$(fetcher get $source.url --etag --last-modified)
+        feed=$(parse_feed $response || sitemap_as_feed $response)
+        echo $source $(entries_to_intents $feed)
+    done | batch --polls 200 --ms 50 | while read polls; do   # storage record_polls:
+        new=$(storage upsert_articles $polls.entries)           #   one transaction
+        storage update_source $(decide $source $outcome $new $now)  # next poll, backoff
+        storage record_fetch $source $outcome
+    done
+    for article in $new; do                                    # parallel, robots.txt
+        page=$(fetcher get $article.url --check-robots)
+        storage set_article_page $article $(extract_page $page || feed content)
+    done
+    storage set_copies  $(find_copies $(window))               # pure
+    storage set_stories $(cluster_stories $(window) --previous) # pure
+
+Polls are committed in batches, each its own transaction, so a crash mid-poll
+loses nothing already committed (the sources of an unfinished batch are simply
+polled again), and a failing source never stops the others.
+"""
+
+from .pages import fetch_page, fetch_pages
+from .poll import (
+    PageResult,
+    PollContext,
+    PollReport,
+    SourceResult,
+    entries_to_intents,
+    poll_one,
+    poll_sources,
+)
+from .stories import article_doc, refresh_stories
+
+__all__ = [
+    "PageResult",
+    "PollContext",
+    "PollReport",
+    "SourceResult",
+    "article_doc",
+    "entries_to_intents",
+    "fetch_page",
+    "fetch_pages",
+    "poll_one",
+    "poll_sources",
+    "refresh_stories",
+]
