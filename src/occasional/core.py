@@ -34,7 +34,7 @@ from .pipeline import (
     poll_sources,
     refresh_stories,
 )
-from .resolve import resolve_source
+from .resolve import ResolvedSource, resolve_source
 from .sources import parse_opml, write_opml
 from .storage import open_storage
 from .storage.base import Storage
@@ -174,7 +174,7 @@ class Engine(_Digests):
             return
         raise SourceExistsError(f"{url} is already a source (id {existing.id})", url)
 
-    async def _resolve(self, url: str) -> Any:
+    async def _resolve(self, url: str) -> ResolvedSource:
         async with Fetcher(self.config.fetch) as fetcher:
             return await resolve_source(fetcher, url)
 
