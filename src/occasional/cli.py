@@ -327,6 +327,10 @@ def _print_articles(items: Iterable[Any], as_json: bool) -> None:
         for article in items:
             _print_json(article_json(article, with_text=False))
         return
+    items = list(items)
+    if not items:
+        out.print("no articles")
+        return
     table = Table("published", "title", "source", "copy of", "story")
     for a in items:
         when = a.published.strftime("%Y-%m-%d %H:%M") if a.published else ""
