@@ -217,6 +217,58 @@ def sources(ctx: click.Context, tag: str | None, as_json: bool) -> None:
     out.print(table)
 
 
+@cli.command("set")
+@click.argument("source")
+@click.option("--tag", "tags", multiple=True, help="Replace the tags (repeatable).")
+@click.option("--no-tags", is_flag=True, help="Remove every tag.")
+@click.option("--enable/--disable", "enabled", default=None, help="Poll it, or stop polling it.")
+@click.option("--full/--no-full", "fetch_full", default=None, help="Fetch article pages or not.")
+@click.option("--poll-min", type=click.IntRange(min=60), help="Shortest seconds between polls.")
+@click.option("--poll-max", type=click.IntRange(min=60), help="Longest seconds between polls.")
+@click.option("--title", help="Your own name for the source.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@user_errors
+def set_source(
+    ctx: click.Context,
+    source: str,
+    tags: tuple[str, ...],
+    no_tags: bool,
+    enabled: bool | None,
+    fetch_full: bool | None,
+    poll_min: int | None,
+    poll_max: int | None,
+    title: str | None,
+    as_json: bool,
+) -> None:
+    """Change a source's settings (by id or URL); --enable also revives a disabled one."""
+    from .upkeep import SourceEdit
+
+    edit = SourceEdit(
+        tags=() if no_tags else (tags or None),
+        enabled=enabled,
+        fetch_full=fetch_full,
+        poll_min_seconds=poll_min,
+        poll_max_seconds=poll_max,
+        title=title,
+    )
+    changed = _engine(ctx).configure_source(source, edit)
+    if as_json:
+        _print_json(source_json(changed))
+    else:
+        out.print(f"updated {changed.url}", markup=False)
+
+
+@cli.command()
+@click.option("--since", help="Only articles since: ISO date/time or a span like 7d.")
+@click.pass_context
+@user_errors
+def reextract(ctx: click.Context, since: str | None) -> None:
+    """Extract articles again from their kept HTML (see articles.keep_html_days)."""
+    report = _engine(ctx).reextract(since=_parse_since(since))
+    out.print(f"re-extracted {report.done} articles, {report.failed} failed")
+
+
 @cli.command("import-opml")
 @click.argument("file", type=click.File("rb"))
 @click.pass_context
@@ -587,6 +639,17 @@ def profiles(ctx: click.Context, as_json: bool) -> None:
                 f"{len(p.deliver)} delivery target(s)",
                 markup=False,
             )
+
+
+@cli.command()
+@click.option("--profile", default="default", show_default=True)
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.pass_context
+@user_errors
+def archive(ctx: click.Context, profile: str, folder: Path) -> None:
+    """Write a profile's stored digests as a static HTML archive."""
+    index = _engine(ctx).archive(folder, profile=profile)
+    out.print(f"wrote {index}")
 
 
 @cli.command()

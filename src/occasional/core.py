@@ -39,6 +39,7 @@ from .sources import parse_opml, write_opml
 from .storage import open_storage
 from .storage.base import Storage
 from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
+from .upkeep import Upkeep
 from .urls import check_url
 
 __all__ = ["Engine", "ImportReport", "make_engine"]
@@ -110,7 +111,7 @@ class _Digests:
         self.storage.add_feedback(name, story_id, kind, self.clock())
 
 
-class Engine(_Digests):
+class Engine(_Digests, Upkeep):
     """Everything occasional does, over one storage and one configuration.
 
     Build it with :func:`make_engine`. Methods raise subclasses of

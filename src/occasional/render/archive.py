@@ -34,9 +34,13 @@ class _IndexEntry:
 
 
 def archive_name(digest: Digest) -> str:
-    """The page's file name: ``<profile>-<YYYY-MM-DD-HHMM>.html`` in safe characters."""
+    """The page's file name, ``<profile>-<YYYY-MM-DD-HHMMSS>[-<id>].html``, in safe characters.
+
+    The digest id, when it has one, keeps two digests of the same second apart.
+    """
     profile = _UNSAFE.sub("-", digest.profile).strip("-") or "digest"
-    return f"{profile}-{digest.generated:%Y-%m-%d-%H%M}.html"
+    suffix = "-" + _UNSAFE.sub("-", digest.id) if digest.id else ""
+    return f"{profile}-{digest.generated:%Y-%m-%d-%H%M%S}{suffix}.html"
 
 
 def _summary(digest: Digest) -> str:
