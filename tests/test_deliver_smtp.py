@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import socket
+import gc
 import ssl
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -153,6 +154,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+# When a STARTTLS handshake fails, aiosmtplib drops the plain transport without closing it and
+# the garbage collector reports it later (a library leak, not ours): only that warning is allowed.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_starttls_with_auth(serve: Any, tmp_path: Path) -> None:
     cert, key = self_signed(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -165,6 +169,7 @@ def test_starttls_with_auth(serve: Any, tmp_path: Path) -> None:
     assert inbox.only()[0].rcpt_tos == ["me@example.org"]
     with pytest.raises(DeliveryError):  # an untrusted certificate is refused
         send(f"smtp://me:right@127.0.0.1:{port}?to=me@example.org&starttls=1")
+    gc.collect()  # report the leaked transport here, under this test's filter, not in a later test
 
 
 class Refuser(Inbox):
