@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 import gc
+import socket
 import ssl
 from collections.abc import Iterator
 from email import message_from_bytes, policy
