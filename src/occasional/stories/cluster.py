@@ -7,7 +7,8 @@ decisions::
     docs ─ sort by (published, id) ─┬─ copy? ─────────────── its original's story
                                     ├─ seen before? ──────── its earlier story
                                     └─ single pass ───────── best open story, or a new one
-                                          └─ overrides (split, merge) ─ assignments
+                                          └─ refine: sweeps, follow-ups, two-event splits
+                                                └─ overrides (split, merge) ─ assignments
 
 A new story's id is ``"s"`` plus 12 hex digits of the SHA-256 of the id of
 the doc that opened it, so ids survive restarts; ``previous`` keeps every doc

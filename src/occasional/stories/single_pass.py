@@ -7,6 +7,10 @@ document frequencies counted as docs arrive, plus the names and numbers it
 mentions (capitalised words, digit tokens) that must agree for two reports to
 be one event. Candidate stories come from an inverted index over the doc's
 rarer tokens, so a doc is compared with a few stories, never with all.
+After the pass, :meth:`Clusterer.refine` sweeps docs to their best story
+(dated follow-ups naming the story's people and places join at a looser
+score), then cuts stories holding two events (:mod:`.split`). Figure-dense
+docs (market wraps, results) never join a story that lacks their figures.
 Pure: no I/O, no clock; nothing raises.
 """
 
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 
+from .split import DocVector, split_block
 from .text import STOPWORDS, numbers, words_and_names
 
 __all__ = ["ClusterOptions", "Clusterer", "DocFeatures", "features"]
@@ -42,6 +47,16 @@ class ClusterOptions:
     doc's rarest tokens are looked up; ``vector_terms``: how many of its
     heaviest words a doc's vector keeps. ``max_postings``: only the most
     recent stories under one token are looked at (old ones are closed).
+
+    Follow-ups (refinement only, dated docs only): a doc scoring at least
+    ``attach_threshold`` joins a story whose last article is within
+    ``attach_hours`` when at least ``attach_names`` of its IDF-weighted names
+    are already there. Templated reports: a doc with ``min_figures`` or more
+    figures joins no story holding under ``figure_agreement`` of them.
+    Two-event stories: stories of ``split_min_size`` to ``split_max_size``
+    docs are cut in two when their average-linkage halves agree less than
+    ``split_threshold`` (0 turns this off), each half holding at least
+    ``split_min_part`` docs; ``split_name_weight`` is the names' share there.
     """
 
     threshold: float = 0.3
@@ -55,6 +70,16 @@ class ClusterOptions:
     max_postings: int = 30
     lookup_terms: int = 30
     vector_terms: int = 30
+    attach_threshold: float = 0.12
+    attach_names: float = 0.3
+    attach_hours: float = 36.0
+    split_threshold: float = 0.18
+    split_min_size: int = 6
+    split_min_part: int = 3
+    split_name_weight: float = 0.3
+    split_max_size: int = 200
+    min_figures: int = 8
+    figure_agreement: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +89,7 @@ class DocFeatures:
     terms: Counter[str]
     keys: frozenset[str]
     published: datetime | None
+    figures: frozenset[str] = frozenset()
 
 
 def features(title: str, text: str, published: datetime | None) -> DocFeatures:
@@ -74,7 +100,8 @@ def features(title: str, text: str, published: datetime | None) -> DocFeatures:
     words = heading + body
     # Title words count twice: a headline names the event on purpose.
     terms = Counter(t for t in words + heading if t not in STOPWORDS and len(t) > 1)
-    return DocFeatures(terms, title_names | body_names | numbers(words), published)
+    figures = numbers(words)
+    return DocFeatures(terms, title_names | body_names | figures, published, figures)
 
 
 @dataclass(slots=True)
@@ -132,7 +159,7 @@ class Clusterer:
         self._join(self._stories[index], probe)
         # Refinement needs only the words a doc's vector keeps; holding the
         # rest for a whole window would cost several KB per doc.
-        self._docs.append(DocFeatures(Counter(probe.counts), doc.keys, doc.published))
+        self._docs.append(DocFeatures(Counter(probe.counts), doc.keys, doc.published, doc.figures))
         self.labels.append(index)
         self._forced.append(force is not None)
         return index
@@ -145,25 +172,91 @@ class Clusterer:
         """
         # Frequencies no longer change, so each doc's weights are looked up once.
         probes = [self._probe(doc) for doc in self._docs] if self.options.refine_rounds else []
+        touched: set[int] | None = None  # None: every story, in the first round
         for _ in range(self.options.refine_rounds):
+            moved: set[int] = set()
             for position, probe in enumerate(probes):
-                if not self._forced[position]:
-                    self._move(position, probe)
+                label = self.labels[position]
+                if self._forced[position] or not self._unsettled(label, touched):
+                    continue
+                if self._move(position, probe) != label:
+                    moved.update((label, self.labels[position]))
+            touched = moved
+        if self.options.split_threshold > 0:
+            self._split(probes or [self._probe(doc) for doc in self._docs])
 
-    def _move(self, position: int, probe: _Probe) -> None:
+    def _split(self, probes: list[_Probe]) -> None:
+        """Cut stories that hold two events (see :mod:`.split`); forced stories stay whole."""
+        opts = self.options
+        members: defaultdict[int, list[int]] = defaultdict(list)
+        for position, label in enumerate(self.labels):
+            members[label].append(position)
+        for label, positions in sorted(members.items()):
+            if not opts.split_min_size <= len(positions) <= opts.split_max_size:
+                continue
+            if any(self._forced[p] for p in positions):
+                continue
+            vectors = [_vector(probes[p]) for p in positions]
+            groups = split_block(
+                vectors, opts.split_name_weight, opts.split_threshold, opts.split_min_part
+            )
+            self._regroup(label, positions, groups, probes)
+
+    def _regroup(
+        self, label: int, positions: list[int], groups: list[int], probes: list[_Probe]
+    ) -> None:
+        # The group of the story's first doc keeps the story (and so its id).
+        keep = groups[0]
+        new: dict[int, int] = {}
+        for position, group in zip(positions, groups, strict=True):
+            if group == keep:
+                continue
+            if group not in new:
+                new[group] = self.new_story()
+            self._leave(self._stories[label], probes[position])
+            self._join(self._stories[new[group]], probes[position])
+            self.labels[position] = new[group]
+
+    def _unsettled(self, label: int, touched: set[int] | None) -> bool:
+        # Later rounds revisit only stories that gained or lost a doc, and
+        # lone docs (a story that formed nearby may now take them): elsewhere
+        # nothing a doc is scored against has changed much.
+        return touched is None or label in touched or self._stories[label].size == 1
+
+    def _move(self, position: int, probe: _Probe) -> int:
+        """Put one doc in its best story now; returns that story's index."""
         current = self._stories[self.labels[position]]
         doc = probe.doc
         self._leave(current, probe)
-        best, best_score = None, self.options.rejoin_threshold
+        opts = self.options
+        best, best_score = None, opts.rejoin_threshold
+        loose, loose_score = None, opts.attach_threshold
         for idx in sorted({*self._candidates(doc), current.key}):
             story = self._stories[idx]
             score = self._score(probe, story) if story.size else 0.0
             if score >= best_score:
                 best, best_score = idx, score
+            elif score >= loose_score and self._follows(probe, story):
+                loose, loose_score = idx, score
+        best = best if best is not None else loose
         if best is None:
             best = current.key if current.size == 0 else self.new_story()
         self.labels[position] = best
         self._join(self._stories[best], probe)
+        return best
+
+    def _follows(self, probe: _Probe, story: _Story) -> bool:
+        """A dated doc naming mostly the story's names soon after it: a follow-up.
+
+        Analysis pieces and next-day follow-ups use other words for the same
+        event but the same people and places; time closeness is evidence only
+        when both sides carry dates.
+        """
+        when, last = probe.doc.published, story.last
+        if when is None or last is None:
+            return False
+        close = abs((when - last).total_seconds()) <= self.options.attach_hours * 3600
+        return close and self._overlap(probe, story.keys) >= self.options.attach_names
 
     def _leave(self, story: _Story, probe: _Probe) -> None:
         doc = probe.doc
@@ -191,9 +284,6 @@ class Clusterer:
         self._stories.append(_Story(len(self._stories)))
         return len(self._stories) - 1
 
-    def _idf(self, term: str) -> float:
-        return math.log((self._seen + 1) / (self._df[term] + 1)) + 1.0
-
     def _candidates(self, doc: DocFeatures) -> list[int]:
         opts = self.options
         limit = max(2.0, opts.rare_fraction * self._seen)
@@ -203,18 +293,25 @@ class Clusterer:
         # The rarest words name the event; common ones would only add noise and time.
         lists = (index.get(term, ())[-cap:] for _, term in rare[: opts.lookup_terms])
         hits = Counter(chain.from_iterable(lists))
-        return [idx for idx, _ in hits.most_common(self.options.max_candidates)]
+        # Same order as most_common() (a stable sort), with the key in C.
+        return sorted(hits, key=hits.__getitem__, reverse=True)[: opts.max_candidates]
 
     def _probe(self, doc: DocFeatures) -> _Probe:
-        idf = {t: self._idf(t) for t in set(doc.terms) | doc.keys}
+        # The IDF formula inlined: this runs for every term of every doc.
+        seen, df, log = self._seen + 1, self._df, math.log
+        idf = {t: log(seen / (df[t] + 1)) + 1.0 for t in set(doc.terms) | doc.keys}
         weighted = sorted(((w * idf[t], t) for t, w in doc.terms.items()), reverse=True)
         # A doc's vector keeps its heaviest words only: the rest is common
         # vocabulary that costs time in every comparison and decides nothing.
         top = weighted[: self.options.vector_terms]
         weights = {t: v * idf[t] for v, t in top}
-        counts = {t: doc.terms[t] for _, t in top}
+        # Refinement probes docs already cut to their vector: share, don't copy
+        # (a window of probes is held at once there).
+        fits = len(doc.terms) <= len(top)
+        counts = doc.terms if fits else {t: doc.terms[t] for _, t in top}
         norm = math.sqrt(sum(v * v for v, _ in top))
-        return _Probe(doc, idf, weights, counts, norm, sum(idf[k] for k in doc.keys))
+        kept = {t: idf[t] for t in chain(counts, doc.keys)}
+        return _Probe(doc, kept, weights, counts, norm, sum(idf[k] for k in doc.keys))
 
     def _best(self, probe: _Probe) -> int | None:
         best, best_score = None, self.options.threshold
@@ -226,7 +323,7 @@ class Clusterer:
 
     def _score(self, probe: _Probe, story: _Story) -> float:
         opts, doc = self.options, probe.doc
-        if not self._open(doc.published, story.last):
+        if not self._open(doc.published, story.last) or self._disagree(doc, story):
             return 0.0
         lexical = self._cosine(probe, story)
         named = self._overlap(probe, story.keys)
@@ -246,6 +343,18 @@ class Clusterer:
         if probe.key_total == 0.0:
             return 0.0
         return sum(probe.idf[k] for k in probe.doc.keys if k in story) / probe.key_total
+
+    def _disagree(self, doc: DocFeatures, story: _Story) -> bool:
+        """True when a figure-dense doc shares too few of its figures with the story.
+
+        Templated reports (market wraps, weather, results) share nearly every
+        word with yesterday's edition; only their figures tell them apart.
+        """
+        figures = doc.figures
+        if len(figures) < self.options.min_figures:
+            return False
+        shared = sum(1 for f in figures if f in story.keys)
+        return shared < self.options.figure_agreement * len(figures)
 
     def _open(self, when: datetime | None, last: datetime | None) -> bool:
         if when is None or last is None:
@@ -268,3 +377,11 @@ class Clusterer:
         story.size += 1
         if doc.published is not None and (story.last is None or doc.published > story.last):
             story.last = doc.published
+
+
+def _vector(probe: _Probe) -> DocVector:
+    # Weights are count x IDF here (the probe's own carry IDF twice, to be
+    # multiplied by a story's raw counts).
+    words = {t: count * probe.idf[t] for t, count in probe.counts.items()}
+    names = {k: probe.idf[k] for k in probe.doc.keys}
+    return DocVector(words, probe.norm, names)
