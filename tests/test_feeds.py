@@ -264,3 +264,141 @@ def test_undeclared_latin1_is_read_as_windows_1252() -> None:
     feed = parse_feed(body.encode("cp1252"), FEED_URL)
     assert feed.title == "Très “bien”"
     assert any("windows-1252" in error for error in feed.errors)
+
+
+# --- the native fast path and its fallbacks ----------------------------------------
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
+def test_golden_pair_without_the_native_extractor(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fastfeedparser build without its compiled extractor must give the same answers.
+    from occasional.sources import _native
+
+    monkeypatch.setattr(_native, "_CORE", None)
+    expected = json.loads((FIXTURES / f"{path.stem}.expected.json").read_text("utf-8"))
+    assert _jsonable(parse_feed(path.read_bytes(), FEED_URL)) == expected
+
+
+def test_entries_outside_the_channel_are_not_lost() -> None:
+    body = (
+        b"<rss version='0.91'><channel><title>T</title><item><title>a</title></item>"
+        b"</channel><item><title>b</title></item></rss>"
+    )
+    assert [e.title for e in parse_feed(body, FEED_URL).entries] == ["a", "b"]
+
+
+def test_escaped_entry_markup_in_text_is_not_an_entry() -> None:
+    body = (
+        b"<rss version='2.0'><channel><title>T</title><item><title>a</title>"
+        b"<description>&lt;item&gt; and &lt;entry/&gt;</description></item></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert [e.summary for e in feed.entries] == ["<item> and <entry/>"]
+    assert feed.errors == ()
+
+
+def test_ampersand_in_a_comment_is_not_reported_as_repaired() -> None:
+    body = (
+        b"<!-- Fish & Chips --><rss version='2.0'><channel><title>T &amp; U</title>"
+        b"<item><title>a</title></item></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert (feed.title, feed.errors) == ("T & U", ())
+
+
+def test_whitespace_before_the_xml_declaration_is_tolerated() -> None:
+    body = b"\n  " + (FIXTURES / "rss20.xml").read_bytes()
+    feed = parse_feed(body, FEED_URL)
+    assert feed.title == "Harbour Town Gazette" and len(feed.entries) == 2
+
+
+def test_channel_hints_after_the_entries_are_read() -> None:
+    body = (
+        b"<rss version='2.0'><channel><title>T</title><item><title>a</title></item>"
+        b"<language>nl-BE</language><ttl>90</ttl></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert (feed.language, feed.ttl_minutes) == ("nl-BE", 90)
+
+
+def test_atom_alternate_link_wins_over_self() -> None:
+    body = (
+        b"<feed xmlns='http://www.w3.org/2005/Atom' xml:lang='de'><title> T </title>"
+        b"<link rel='self' href='https://a.example/feed'/><link href='/home'/>"
+        b"<subtitle>S</subtitle><entry><id>1</id><title>a</title>"
+        b"<updated>2024-03-12T10:00:00+02:00</updated></entry></feed>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert (feed.title, feed.link, feed.description, feed.language) == (
+        "T",
+        "https://feeds.example/home",
+        "S",
+        "de",
+    )
+    assert feed.entries[0].updated is not None
+    assert feed.entries[0].updated.isoformat() == "2024-03-12T08:00:00+00:00"
+
+
+def test_feed_elements_under_an_unknown_root_still_get_the_second_parser() -> None:
+    body = b"<wrapper><channel><title>T</title><item><title>a</title></item></channel></wrapper>"
+    feed = parse_feed(body, FEED_URL)
+    assert (feed.title, [e.title for e in feed.entries]) == ("T", ["a"])
+
+
+def test_rss10_finds_every_item_and_not_the_items_list() -> None:
+    feed = parse_feed((FIXTURES / "rss10.xml").read_bytes(), FEED_URL)
+    assert len(feed.entries) == (FIXTURES / "rss10.xml").read_bytes().count(b"<item ")
+
+
+@pytest.mark.parametrize("name", ["rss20.xml", "atom10.xml", "rss092.xml"])
+def test_well_formed_feeds_take_the_native_path(name: str) -> None:
+    # The fast path swallows its own failures, so check it is really taken.
+    from occasional.sources._native import _CORE, native_feed
+    from occasional.sources._prolog import prepare_xml
+
+    if _CORE is None:
+        pytest.skip("this fastfeedparser build has no compiled extractor")
+    head = prepare_xml((FIXTURES / name).read_bytes(), FEED_URL)
+    taken = native_feed(head, FEED_URL)
+    assert taken is not None
+    full = parse_feed((FIXTURES / name).read_bytes(), FEED_URL)
+    assert (taken[0].title, taken[0].entries) == (full.title, full.entries)
+    assert full.entries
+
+
+RSS10 = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+  xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/">
+  <channel rdf:about="https://lab.example/"><title>Lab</title>
+    <link>https://lab.example/</link><description>Notes</description>
+    <items><rdf:Seq><rdf:li rdf:resource="https://lab.example/1"/></rdf:Seq></items>
+  </channel>
+  <item rdf:about="https://lab.example/1"><title>One</title>
+    <link>https://lab.example/1</link><description>Short</description>
+    <content:encoded><![CDATA[<p>Long</p>]]></content:encoded>
+    <dc:date>2024-03-12T10:00:00+01:00</dc:date><dc:creator>Ada</dc:creator>
+    <dc:subject>chemistry</dc:subject></item>
+</rdf:RDF>"""
+
+
+def test_rss10_items_keep_content_dates_authors_and_subjects() -> None:
+    feed = parse_feed(RSS10, FEED_URL)
+    assert (feed.format, feed.title, feed.description) == ("rss1.0", "Lab", "Notes")
+    (entry,) = feed.entries
+    assert (entry.title, entry.summary, entry.content) == ("One", "Short", "<p>Long</p>")
+    assert entry.published is not None
+    assert entry.published.isoformat() == "2024-03-12T09:00:00+00:00"
+    assert (entry.authors, entry.categories) == (("Ada",), ("chemistry",))
+
+
+def test_rss10_with_prefixed_items_still_finds_them() -> None:
+    body = (
+        RSS10.replace(b'xmlns="http://purl.org/rss/1.0/"', b'xmlns:r="http://purl.org/rss/1.0/"')
+        .replace(b"<item ", b"<r:item ")
+        .replace(b"</item>", b"</r:item>")
+        .replace(b"<title>One</title>", b"<r:title>One</r:title>")
+    )
+    assert [e.title for e in parse_feed(body, FEED_URL).entries] == ["One"]

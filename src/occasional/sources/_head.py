@@ -19,7 +19,8 @@ _FREQUENCY = re.compile(rb"<[A-Za-z_][\w.-]*:updateFrequency(?:\s[^>]*)?>\s*(\d{
 _LANGUAGE = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?language(?:\s[^>]*)?>\s*([A-Za-z]{2,3}(?:[-_][\w-]+)?)\s*<"
 )
-_XML_LANG = re.compile(rb"""\bxml:lang\s*=\s*["']([A-Za-z]{2,3}(?:[-_][\w-]+)?)["']""")
+# A literal start lets the regex engine jump between candidates ("\b" did not).
+_XML_LANG = re.compile(rb"""xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:[-_][\w-]+)?)["']""")
 _PERIOD_MINUTES = {
     b"hourly": 60,
     b"daily": 24 * 60,
@@ -36,18 +37,22 @@ def channel_head_values(data: bytes) -> tuple[int | None, int | None]:
     ``sy:updatePeriod`` defaults to daily and ``sy:updateFrequency`` to 1,
     as the syndication module says, once either is present.
     """
-    if b"ttl>" not in data[:_HEAD_LIMIT] and b"update" not in data[:_HEAD_LIMIT]:
+    if data.find(b"ttl>", 0, _HEAD_LIMIT) < 0 and data.find(b"update", 0, _HEAD_LIMIT) < 0:
         return None, None
     first = _FIRST_ENTRY.search(data, 0, _HEAD_LIMIT)
     head = data[: first.start() if first else _HEAD_LIMIT]
-    return _ttl(head), _period(head)
+    ttl = _ttl(head) if b"ttl" in head else None
+    return ttl, _period(head) if b"update" in head else None
 
 
 def channel_language(data: bytes) -> str | None:
     """The channel's ``<language>``/``<dc:language>``, else the first ``xml:lang``."""
+    if data.find(b"lang", 0, _HEAD_LIMIT) < 0:
+        return None  # a memory-speed scan spares the regexes on most Atom feeds
     first = _FIRST_ENTRY.search(data, 0, _HEAD_LIMIT)
     head = data[: first.start() if first else _HEAD_LIMIT]
-    match = _LANGUAGE.search(head) or _XML_LANG.search(head)
+    match = _LANGUAGE.search(head) if b"language" in head else None
+    match = match or _XML_LANG.search(head)
     return match.group(1).decode("ascii") if match else None
 
 

@@ -3,14 +3,17 @@
 :func:`parse_xml_feed` is registered for the ``xml`` kind by
 :mod:`occasional.sources.feeds`. The flow::
 
-    prepare_xml (UTF-8, no DOCTYPE, format)  ->  repair_ampersands
-        ->  fastfeedparser
-        enough entries?  ->  done (one parse)
+    prepare_xml (UTF-8, no DOCTYPE, format)
+        ->  native extractor (well-formed RSS/Atom, every entry taken)  ->  done
+        refused  ->  repair_ampersands  ->  fastfeedparser
+        enough entries?  ->  done
         raised, or fewer than the document holds  ->  feedparser too,
         keep whichever found more
 
-"Enough" is judged by counting entry start tags in the bytes: a count is
-far cheaper than a second parse, so well-formed feeds are parsed once.
+Most real feeds are well-formed and end at the first step (see
+:mod:`occasional.sources._native`), without the repair scan or the entry
+count. "Enough" is judged by counting entry start tags in the bytes: a
+count is far cheaper than a second parse.
 Raises :class:`~occasional.exceptions.FeedParseError` when neither parser
 finds a feed.
 """
@@ -26,6 +29,7 @@ import feedparser
 
 from occasional.exceptions import FeedParseError
 from occasional.sources._head import channel_head_values, channel_language
+from occasional.sources._native import native_feed
 from occasional.sources._prolog import XMLHead, prepare_xml
 from occasional.sources._repair import repair_ampersands
 from occasional.sources._values import (
@@ -41,6 +45,7 @@ __all__ = ["parse_xml_feed"]
 
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 _ENTRY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
+_FEED_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry|channel|feed|rss|rdf)[\s/>]", re.I)
 _EMAIL_NAME = re.compile(r"^\S+@\S+\s*\((.+)\)$")
 _KNOWN_FORMATS = frozenset(
     {"rss", "rss0.90", "rss0.91", "rss0.92", "rss0.93", "rss0.94", "rss1.0", "rss2.0"}
@@ -51,10 +56,16 @@ _FP_FORMATS = {"rss090": "rss0.90", "rss10": "rss1.0", "atom03": "atom0.3", "ato
 
 def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedData:
     """Parse RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 bytes; see the module docstring."""
-    head = _repaired(prepare_xml(body, url, charset))
+    head = prepare_xml(body, url, charset)
+    native = native_feed(head, url)
+    if native is not None:
+        return _finish(native[0], head, native[1], head.errors)
+    head = _repaired(head)
     fast, fast_error = _run_fast(head.body)
     if fast is not None and _complete(head, len(fast["entries"])):
         return _with_head(_from_fast(fast, url, head), head, ())
+    if fast is None and _cannot_hold_a_feed(head):
+        raise FeedParseError(f"got an XML document <{head.root}>, not a feed ({fast_error})", url)
     slow = _run_slow(head.body, url)
     fast_count = len(fast["entries"]) if fast is not None else -1
     if fast is not None and fast_count >= len(slow.entries):
@@ -81,12 +92,23 @@ def _run_fast(data: bytes) -> tuple[Any, str | None]:
 
 
 def _complete(head: XMLHead, found: int) -> bool:
-    # The format's own entry tag is counted loosely first (one scan at
-    # memory speed); only a shortfall pays for the exact regex count.
-    tag = b"<entry" if head.format.startswith("atom") else b"<item"
-    if found and found >= head.body.count(tag):
+    # The format's own entry tag is counted loosely first (scans at memory
+    # speed, never fewer than the exact count: prefixed tags are included,
+    # RSS 1.0's <items> list is not); only a shortfall pays for the regex.
+    data = head.body
+    tag = b"entry" if head.format.startswith("atom") else b"item"
+    loose = data.count(b"<" + tag) + data.count(b":" + tag)
+    loose -= data.count(b"<" + tag + b"s") + data.count(b":" + tag + b"s")
+    if found and found >= loose:
         return True
     return found >= len(_ENTRY_TAG.findall(head.body))
+
+
+def _cannot_hold_a_feed(head: XMLHead) -> bool:
+    # feedparser finds neither entries nor a feed title without one of these
+    # elements, so running it on such a document (a sitemap, a catalog) is waste.
+    local = head.root.rsplit(":", 1)[-1].lower()
+    return local not in _FEED_ROOTS and _FEED_TAG.search(head.body) is None
 
 
 def _is_feed(head: XMLHead, slow: FeedData) -> bool:
@@ -95,15 +117,20 @@ def _is_feed(head: XMLHead, slow: FeedData) -> bool:
 
 
 def _with_head(feed: FeedData, head: XMLHead, extra: tuple[str, ...]) -> FeedData:
-    ttl, period = channel_head_values(head.body)
-    errors = (*head.errors, *extra, *_truncation(head))
+    return _finish(feed, head, head.body, (*head.errors, *extra, *_truncation(head)))
+
+
+def _finish(feed: FeedData, head: XMLHead, scan: bytes, errors: tuple[str, ...]) -> FeedData:
+    # ``scan`` is where the channel's own elements are looked for: the whole
+    # body, or on the native path the far smaller header without entries.
+    ttl, period = channel_head_values(scan)
     return FeedData(
         title=feed.title,
         link=feed.link,
         entries=feed.entries,
         format=head.format if head.format in _KNOWN_FORMATS else feed.format,
         description=feed.description,
-        language=feed.language or channel_language(head.body),
+        language=feed.language or channel_language(scan),
         ttl_minutes=ttl,
         update_period_minutes=period,
         errors=errors,
