@@ -78,6 +78,8 @@ def _guess(body: bytes) -> str:
 
 
 def _is_utf8(sample: bytes) -> bool:
+    if sample.isascii():
+        return True
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -7,9 +7,8 @@ call :meth:`Fetcher.get`. One request, drawn as a pipeline::
     get(url)
       | check scheme and host                      -> InvalidURLError
       | robots.txt allows it? (check_robots=True)  -> RobotsDisallowedError
-      | wait for a global slot
       | for each hop (at most fetch.max_redirects redirects):
-      |     wait for a slot on the hop's host
+      |     wait for a slot on the hop's host, then for a global slot
       |     guard the address (IP literal here, names in the resolver)
       |                                            -> BlockedAddressError
       |     GET, conditional headers, honest User-Agent
@@ -21,11 +20,14 @@ call :meth:`Fetcher.get`. One request, drawn as a pipeline::
 aiohttp's exceptions never escape: :func:`~occasional.fetch.errors.translate`
 turns them into :class:`~occasional.exceptions.FetchError` subclasses
 (timeouts into :class:`~occasional.exceptions.FetchTimeoutError`).
+
+This is the hot path of every poll, so the URL is parsed once (a ``yarl.URL``
+travels through the hops and into aiohttp), slots are plain counters rather
+than context managers, and response headers are handed on without a copy.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +35,7 @@ from types import TracebackType
 from typing import Self
 
 import aiohttp
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDictProxy
 from yarl import URL
 
 from ..config import FetchSettings
@@ -49,14 +51,13 @@ from .charset import detect_encoding
 from .errors import status_error, translate
 from .guard import AddressGuard, GuardedResolver
 from .headers import parse_retry_after
-from .politeness import HostLimits
+from .politeness import Gate, HostLimits
 from .robots import RobotsCache
 
 __all__ = ["Fetcher", "parse_url"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_CHUNK = 64 * 1024
 
 
 def parse_url(url: str) -> URL:
@@ -76,23 +77,23 @@ def parse_url(url: str) -> URL:
 class _Hop:
     """One answered request of a redirect chain."""
 
-    url: str
+    url: URL
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes = b""
-    location: str | None = None
+    location: URL | None = None
 
 
 @dataclass(slots=True)
 class _Chain:
     """Where a redirect chain has got to."""
 
-    url: str
+    url: URL
     hops: int = 0
-    permanent: str | None = None
+    permanent: URL | None = None
     only_permanent: bool = True
 
-    def follow(self, status: int, target: str) -> None:
+    def follow(self, status: int, target: URL) -> None:
         """Move to ``target``; a leading run of 301/308 is what callers may store."""
         self.only_permanent = self.only_permanent and status in _PERMANENT
         if self.only_permanent:
@@ -114,10 +115,12 @@ class Fetcher:
         self.guard = AddressGuard(settings.allow_networks)
         self.robots = robots if robots is not None else RobotsCache()
         self._hosts = HostLimits(settings.per_host)
+        self._global = Gate(settings.concurrency)
         self._session: aiohttp.ClientSession | None = None
-        self._global: asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> Self:
+        # The connector's limits repeat ours as a backstop; ours bind first, so a
+        # queued request waits outside aiohttp, before its timeout starts.
         connector = aiohttp.TCPConnector(
             resolver=GuardedResolver(self.guard),
             limit=self.settings.concurrency,
@@ -131,7 +134,6 @@ class Fetcher:
             timeout=timeout,
             headers={"User-Agent": self.settings.user_agent},
         )
-        self._global = asyncio.Semaphore(self.settings.concurrency)
         return self
 
     async def __aexit__(
@@ -161,62 +163,76 @@ class Fetcher:
         InvalidURLError, RobotsDisallowedError, BlockedAddressError,
         HTTPStatusError, ResponseTooLargeError, FetchTimeoutError, FetchError.
         """
-        target = str(parse_url(url))
+        target = parse_url(url)
+        if self._session is None:
+            raise RuntimeError("use the Fetcher as 'async with Fetcher(settings) as fetcher'")
         if check_robots and self.settings.respect_robots:
             await self._obey_robots(target)
         headers = _request_headers(etag, last_modified, accept)
-        if self._global is None:
-            raise RuntimeError("use the Fetcher as 'async with Fetcher(settings) as fetcher'")
         started = time.monotonic()
-        async with self._global:
-            chain, hop = await self._follow(target, headers)
+        # The hops run in this frame rather than a helper coroutine: thousands of
+        # requests wait at once, and every extra frame each holds is more for the
+        # garbage collector to walk.
+        chain = _Chain(target)
+        while (hop := await self._hop(chain.url, headers)).location is not None:
+            self._count_redirect(chain, target)
+            chain.follow(hop.status, hop.location)
         return _response(chain, hop, time.monotonic() - started, (etag, last_modified))
 
-    async def _obey_robots(self, url: str) -> None:
-        if not await self.robots.allowed(self, url):
-            host = URL(url).host
-            message = f"robots.txt of {host} forbids {url} to our User-Agent; it is skipped"
-            raise RobotsDisallowedError(self.robots.note(url) or message, url)
-        await self._hosts.wait_turn(URL(url).host or "", self.robots.crawl_delay(url))
+    async def _obey_robots(self, url: URL) -> None:
+        text = str(url)
+        if not await self.robots.allowed(self, text):
+            message = f"robots.txt of {url.host} forbids {text} to our User-Agent; it is skipped"
+            raise RobotsDisallowedError(self.robots.note(text) or message, text)
+        await self._hosts.wait_turn(url.host or "", self.robots.crawl_delay(text))
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> tuple[_Chain, _Hop]:
-        chain = _Chain(url)
-        while True:
-            hop = await self._hop(chain.url, headers)
-            if hop.location is None:
-                return chain, hop
-            if chain.hops >= self.settings.max_redirects:
-                message = (
-                    f"{url} redirected more than {self.settings.max_redirects} times "
-                    "(a loop?); raise fetch.max_redirects if the chain is genuine"
-                )
-                raise FetchError(message, url)
-            chain.follow(hop.status, hop.location)
+    def _count_redirect(self, chain: _Chain, first: URL) -> None:
+        if chain.hops >= self.settings.max_redirects:
+            message = (
+                f"{first} redirected more than {self.settings.max_redirects} times "
+                "(a loop?); raise fetch.max_redirects if the chain is genuine"
+            )
+            raise FetchError(message, str(first))
 
-    async def _hop(self, url: str, headers: dict[str, str]) -> _Hop:
-        session = self._session
-        if session is None:
-            raise RuntimeError("the Fetcher is closed")
-        self.guard.check_url(url)
-        async with self._hosts.slot(URL(url).host or ""):
+    async def _hop(self, url: URL, headers: dict[str, str]) -> _Hop:
+        host = url.host or ""
+        self.guard.check_host(host, str(url))
+        # Host first, then global: a request queued behind a busy host must not
+        # sit on a global slot that requests to idle hosts could use.
+        # Most requests find both slots free: take them without a coroutine call.
+        if not self._hosts.try_acquire(host):
+            await self._hosts.acquire(host)
+        try:
+            if not self._global.try_acquire():
+                await self._global.acquire()
             try:
-                async with session.get(url, headers=headers, allow_redirects=False) as resp:
+                async with self._open().get(url, headers=headers, allow_redirects=False) as resp:
                     return await self._answer(url, resp)
-            except OccasionalError:
+            except OccasionalError:  # ours already (some mix in TimeoutError)
                 raise
             except (aiohttp.ClientError, TimeoutError) as exc:
-                raise translate(exc, url) from exc
+                raise translate(exc, str(url)) from exc
+            finally:
+                self._global.release()
+        finally:
+            self._hosts.release(host)
 
-    async def _answer(self, url: str, resp: aiohttp.ClientResponse) -> _Hop:
-        headers = CIMultiDictProxy(CIMultiDict(resp.headers))
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("the Fetcher is closed")
+        return self._session
+
+    async def _answer(self, url: URL, resp: aiohttp.ClientResponse) -> _Hop:
+        # resp.headers is already a read-only view that outlives the connection.
+        headers = resp.headers
         status = resp.status
-        if status in _REDIRECTS and resp.headers.get("Location"):
-            return _Hop(url, status, headers, location=_redirect_target(url, resp))
+        if status in _REDIRECTS and headers.get("Location"):
+            return _Hop(url, status, headers, location=_redirect_target(url, headers["Location"]))
         if status == 304 or 200 <= status < 300:
             body = b"" if status == 304 else await _read_capped(resp, self.settings.max_bytes, url)
             return _Hop(url, status, headers, body)
-        retry_after = parse_retry_after(resp.headers.get("Retry-After"), datetime.now(UTC))
-        raise status_error(url, status, retry_after)
+        retry_after = parse_retry_after(headers.get("Retry-After"), datetime.now(UTC))
+        raise status_error(str(url), status, retry_after)
 
 
 def _request_headers(
@@ -230,35 +246,38 @@ def _request_headers(
     return headers
 
 
-def _redirect_target(url: str, resp: aiohttp.ClientResponse) -> str:
-    location = resp.headers["Location"]
+def _redirect_target(url: URL, location: str) -> URL:
     try:
-        joined = URL(url).join(URL(location))
+        joined = url.join(URL(location))
     except ValueError as exc:
         raise InvalidURLError(f"{url} redirected to an invalid URL {location!r}") from exc
     if joined.scheme not in {"http", "https"}:
         raise InvalidURLError(f"{url} redirected to {location!r}, which is not http(s)")
-    return str(joined.with_fragment(None))
+    return joined.with_fragment(None)
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, limit: int, url: str) -> bytes:
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int, url: URL) -> bytes:
     """The decompressed body, refusing to hold more than ``limit`` bytes of it."""
     declared = resp.content_length
     if declared is not None and declared > limit and not resp.headers.get("Content-Encoding"):
         raise _too_large(url, limit)
-    body = bytearray()
-    async for chunk in resp.content.iter_chunked(_CHUNK):
-        body += chunk
-        if len(body) > limit:
+    chunks: list[bytes] = []
+    size = 0
+    # readany() hands over whatever is buffered (b"" at the end): fewer, larger
+    # chunks than a fixed-size iterator, and the cap is still checked on each.
+    while chunk := await resp.content.readany():
+        size += len(chunk)
+        if size > limit:
             raise _too_large(url, limit)
-    return bytes(body)
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def _too_large(url: str, limit: int) -> ResponseTooLargeError:
+def _too_large(url: URL, limit: int) -> ResponseTooLargeError:
     message = (
         f"{url} sent more than {limit:,} bytes (decompressed); raise fetch.max_bytes to allow it"
     )
-    return ResponseTooLargeError(message, url)
+    return ResponseTooLargeError(message, str(url))
 
 
 def _response(
@@ -267,7 +286,7 @@ def _response(
     not_modified = hop.status == 304
     content_type = hop.headers.get("Content-Type", "")
     return FetchResponse(
-        url=hop.url,
+        url=str(hop.url),
         status=hop.status,
         headers=hop.headers,
         body=hop.body,
@@ -275,6 +294,6 @@ def _response(
         etag=hop.headers.get("ETag") or (sent[0] if not_modified else None),
         last_modified=hop.headers.get("Last-Modified") or (sent[1] if not_modified else None),
         not_modified=not_modified,
-        permanent_redirect=chain.permanent,
+        permanent_redirect=None if chain.permanent is None else str(chain.permanent),
         encoding=None if not_modified else detect_encoding(hop.body, content_type),
     )

@@ -6,8 +6,8 @@ or a cloud metadata service. :class:`AddressGuard` holds the policy;
 :class:`GuardedResolver` applies it *after* DNS resolution inside aiohttp's
 connector, so the address checked is the address connected to (no window for
 DNS rebinding). aiohttp skips the resolver for IP-literal hosts, so the
-:class:`~occasional.fetch.client.Fetcher` also calls :meth:`AddressGuard.check_url`
-on every hop, redirects included.
+:class:`~occasional.fetch.client.Fetcher` also calls :meth:`AddressGuard.check_host`
+(the parsed-host form of :meth:`AddressGuard.check_url`) on every hop, redirects included.
 
 Raises :class:`~occasional.exceptions.BlockedAddressError`.
 """
@@ -112,10 +112,13 @@ class AddressGuard:
 
     def check_url(self, url: str) -> None:
         """Check a URL whose host is an IP literal (names are checked by the resolver)."""
-        host = URL(url).host
+        self.check_host(URL(url).host or "", url)
+
+    def check_host(self, host: str, url: str) -> None:
+        """:meth:`check_url` for a host already parsed out of ``url`` (the Fetcher's hot path)."""
         reason = self.refusal(host) if host else _NOT_IP
         if reason is not None and reason != _NOT_IP:
-            self._refuse(host or url, reason, url)
+            self._refuse(host, reason, url)
 
     @staticmethod
     def _refuse(ip: str, reason: str, url: str) -> None:

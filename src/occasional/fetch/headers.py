@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 __all__ = ["cache_max_age", "parse_retry_after"]
 
+_CASE_BLIND = (CIMultiDict, CIMultiDictProxy)
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -39,7 +42,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 def _get(headers: Mapping[str, str], name: str) -> str | None:
     value = headers.get(name)
-    if value is None:
+    # aiohttp's headers already match names case-blind; only plain dicts need the scan.
+    if value is None and not isinstance(headers, _CASE_BLIND):
         value = next((v for k, v in headers.items() if k.lower() == name), None)
     return value
 
