@@ -49,7 +49,7 @@ def test_memory_nothing_repeats_unless_changed(polled_engine: Engine) -> None:
     first = polled_engine.digest()
     again = polled_engine.digest()
     shown = {i.id for i in first.items}
-    # A story already shown comes back only as an update; stories beyond the first budget may be new.
+    # A story already shown comes back only as an update; ones past the first budget may be new.
     assert all(item.status == "updated" for item in again.items if item.id in shown)
     assert shown - {i.id for i in again.items}, "unchanged stories are not repeated"
     if not again.items:
