@@ -17,6 +17,7 @@ import brotli
 import pytest
 from aiohttp import web
 
+from loopback import serve_app
 from occasional.config import FetchSettings
 from occasional.exceptions import (
     FetchError,
@@ -42,14 +43,8 @@ async def serve(routes: dict[str, Handler]) -> AsyncIterator[str]:
     app = web.Application()
     for path, handler in routes.items():
         app.router.add_get(path, handler)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.2)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app, handler_cancellation=True) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def fetch(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from loopback import serve_app
 from occasional.config import FetchSettings
 from occasional.fetch import Fetcher
 from occasional.fetch.charset import detect_encoding
@@ -28,14 +29,8 @@ async def serve(body: bytes, content_type: str) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/", handler)
-    runner = web.AppRunner(app, shutdown_timeout=0.2)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 def fetch(body: bytes, content_type: str) -> FetchResponse:

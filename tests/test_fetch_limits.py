@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from loopback import serve_app
 from occasional.config import FetchSettings
 from occasional.fetch import Fetcher
 from occasional.fetch.politeness import MAX_CRAWL_DELAY, HostLimits
@@ -49,14 +50,8 @@ async def counting_server(counter: Counter) -> AsyncIterator[int]:
 
     app = web.Application()
     app.router.add_get("/{n}", slow)
-    runner = web.AppRunner(app, shutdown_timeout=0.2)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield int(runner.addresses[0][1])
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        yield port
 
 
 def run_many(fetch_settings: FetchSettings, hosts: list[str], per_host: int) -> Counter:

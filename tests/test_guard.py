@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 
+from loopback import serve_app
 from occasional.config import FetchSettings
 from occasional.exceptions import BlockedAddressError, RobotsDisallowedError
 from occasional.fetch import AddressGuard, Fetcher
@@ -84,18 +83,6 @@ def test_garbage_is_not_an_address() -> None:
 # --- enforced by the Fetcher (traffic only to 127.0.0.1) --------------------------
 
 
-@contextlib.asynccontextmanager
-async def serve(app: web.Application) -> AsyncIterator[int]:
-    runner = web.AppRunner(app, shutdown_timeout=0.2)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield int(runner.addresses[0][1])
-    finally:
-        await runner.cleanup()
-
-
 def hits_app(hits: list[str]) -> web.Application:
     async def page(request: web.Request) -> web.Response:
         hits.append(request.path)
@@ -111,7 +98,7 @@ def hits_app(hits: list[str]) -> web.Application:
 
 def get(url_template: str, allow: tuple[str, ...], hits: list[str], **kwargs: bool) -> str:
     async def run() -> str:
-        async with serve(hits_app(hits)) as port:
+        async with serve_app(hits_app(hits)) as port:
             fetch_settings = FetchSettings(allow_networks=allow)  # type: ignore[call-arg]
             async with Fetcher(fetch_settings) as fetcher:
                 response = await fetcher.get(url_template.format(port=port), **kwargs)

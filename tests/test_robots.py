@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from aiohttp import web
 
+from loopback import serve_app
 from occasional.config import FetchSettings
 from occasional.exceptions import RobotsDisallowedError
 from occasional.fetch import Fetcher, RobotsCache
@@ -50,14 +51,8 @@ async def serve(site: Site) -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/robots.txt", site.robots)
     app.router.add_get("/{tail:.*}", site.page)
-    runner = web.AppRunner(app, shutdown_timeout=0.2)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def settings(**changes: object) -> FetchSettings:
