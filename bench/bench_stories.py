@@ -182,7 +182,7 @@ def run_datasketch(docs: list[Doc]) -> dict[str, Any]:
     lsh = MinHashLSH(threshold=0.5, num_perm=128)
     parent: dict[str, str] = {}
     for doc in docs:
-        shingles = set()
+        shingles: set[bytes] = set()
         for para in body_paragraphs(doc.text):
             words = tokens(para)
             shingles.update(" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4))

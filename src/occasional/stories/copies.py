@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..types import CopyDecision, Doc
-from .fingerprint import CopyThresholds, Fingerprint, fingerprint, is_near_copy
-from .minhash import candidate_pairs, signatures
+from .fingerprint import CopyThresholds, Fingerprint, fingerprints, is_near_copy
+from .minhash import band_keys, band_pairs
 from .originals import choose_original
 
 __all__ = ["CopyGroups", "copy_groups", "find_copies"]
@@ -78,11 +78,11 @@ def copy_groups(
 ) -> CopyGroups:
     """Group copies among ``docs`` and pick each group's original (see the module doc)."""
     limits = thresholds or CopyThresholds()
-    prints = [fingerprint(doc) for doc in docs]
+    prints = fingerprints(docs)
     links = _UnionFind(len(docs))
     for i, j in _exact_pairs(prints):
         links.union(i, j)
-    for i, j in sorted(candidate_pairs(signatures([p.shingles for p in prints]))):
+    for i, j in sorted(band_pairs(band_keys([p.shingles for p in prints]))):
         if links.find(i) != links.find(j) and is_near_copy(prints[i], prints[j], limits):
             links.union(i, j)
     return _decide(docs, prints, links.groups(), preference)

@@ -1,6 +1,6 @@
 """What copy detection reads from one doc, and the test two docs must pass to be copies.
 
-Called by :mod:`occasional.stories.copies`: :func:`fingerprint` once per doc,
+Called by :mod:`occasional.stories.copies`: :func:`fingerprints` once per window,
 :func:`is_near_copy` for each candidate pair the LSH index proposes.
 Boilerplate an aggregator wraps around a copy (its date line, tagline,
 "Source link" footer) is dropped before anything is measured, so it neither
@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from ..types import Doc
-from .minhash import U32, shingle_hashes
-from .text import body_paragraphs, numbers, words_and_names
+from .minhash import U32, many_shingles
+from .text import body_paragraphs, joined_numbers, paragraph_words
 from .urls import canonicalize_url
 
-__all__ = ["CopyThresholds", "Fingerprint", "fingerprint", "is_near_copy"]
+__all__ = ["CopyThresholds", "Fingerprint", "fingerprint", "fingerprints", "is_near_copy"]
 
 _DASH = r"\s*[-—–:]"
 # "LONDON (Reuters) -", "(Metro Wire) —": a dateline's parenthesised credit.
@@ -35,6 +36,9 @@ _BARE_CREDIT = re.compile(
 _TAIL_CREDIT = re.compile(r"^[-—–(\s]*(?P<agency>AP|AFP|Reuters|dpa|Xinhua|Kyodo|UPI)[)\s.]*$")
 #: Agencies whose site does not spell their short name.
 AGENCY_HOSTS = {"ap": "apnews", "pa": "pamediagroup"}
+_NO_LINKS: frozenset[str] = frozenset()
+#: Docs read per block: enough to amortise the array work, few enough words held.
+_BLOCK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +74,44 @@ class Fingerprint:
 
 
 def fingerprint(doc: Doc) -> Fingerprint:
-    """Build the :class:`Fingerprint` of one doc (called once per doc)."""
-    paragraphs = body_paragraphs(doc.text)
-    analysed = [words_and_names(p) for p in paragraphs]
-    words = [w for w, _ in analysed]
-    flat = [w for ws in words for w in ws]
-    found = frozenset().union(*(n for _, n in analysed))
+    """Build the :class:`Fingerprint` of one doc (see :func:`fingerprints`)."""
+    return fingerprints([doc])[0]
+
+
+def fingerprints(docs: Sequence[Doc]) -> list[Fingerprint]:
+    """The :class:`Fingerprint` of each doc, in order (called once per window).
+
+    Docs are read a block at a time so the shingles' array work is shared
+    and no block's word lists outlive it.
+    """
+    prints: list[Fingerprint] = []
+    for start in range(0, len(docs), _BLOCK):
+        block = docs[start : start + _BLOCK]
+        read = [_read(doc) for doc in block]
+        shingles = many_shingles([(flat, lengths) for _, flat, lengths, _ in read])
+        for doc, (lowered, flat, _, found), hashes in zip(block, read, shingles, strict=True):
+            prints.append(_assemble(doc, lowered, len(flat), found, hashes))
+    return prints
+
+
+def _read(doc: Doc) -> tuple[str, list[str], list[int], frozenset[str]]:
+    lowered, lengths, found = paragraph_words(body_paragraphs(doc.text))
+    return lowered, lowered.split(" ") if lowered else [], lengths, found
+
+
+def _assemble(
+    doc: Doc, lowered: str, words: int, found: frozenset[str], hashes: U32
+) -> Fingerprint:
     url = canonicalize_url(doc.url) if doc.url else None
     canonical = canonicalize_url(doc.canonical_url) if doc.canonical_url else None
     links = frozenset(canonicalize_url(link) for link in doc.source_links) - {url}
     return Fingerprint(
         url=url,
-        pointers=links,
+        pointers=links if links else _NO_LINKS,
         canonical_pointer=canonical if canonical != url else None,
-        text_key=hashlib.sha256(" ".join(flat).encode()).hexdigest() if len(flat) >= 5 else None,
-        shingles=shingle_hashes(words),
-        keys=numbers(flat) | found,
+        text_key=hashlib.sha256(lowered.encode()).hexdigest() if words >= 5 else None,
+        shingles=hashes,
+        keys=joined_numbers(lowered) | found,
         agency=wire_agency(doc.text),
         host=_host(url) or (doc.source or "").lower(),
     )

@@ -4,8 +4,9 @@ Called by :mod:`occasional.stories.copies`: :func:`shingle_hashes` turns a
 doc's paragraphs into a sorted array of 32-bit word-shingle hashes,
 :func:`signatures` computes the MinHash signatures of many docs at once, and
 :func:`candidate_pairs` returns the pairs of docs that share a band — the
-only pairs copy detection verifies. Deterministic (fixed seeds, no
-``hash()``); pure; nothing raises.
+only pairs copy detection verifies. :func:`band_keys` and :func:`band_pairs`
+do the same a block of docs at a time, holding only the band keys.
+Deterministic (fixed seeds, no ``hash()``); pure; nothing raises.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ __all__ = [
     "NUM_PERM",
     "ROWS",
     "SHINGLE",
+    "band_keys",
+    "band_pairs",
     "candidate_pairs",
+    "many_shingles",
+    "paragraph_shingles",
     "shingle_hashes",
     "signatures",
 ]
@@ -48,9 +53,14 @@ _token_cache: dict[str, int] = {}
 
 
 def _token_hashes(words: Sequence[str]) -> list[int]:
+    try:  # after warm-up nearly every word is known: one C-level pass
+        return list(map(_token_cache.__getitem__, words))
+    except KeyError:
+        pass
     missing = set(words).difference(_token_cache)
     if len(_token_cache) + len(missing) > 2_000_000:  # a cache, not a vocabulary store
         _token_cache.clear()
+        missing = set(words)
     for token in missing:
         _token_cache[token] = zlib.crc32(token.encode("utf-8")) * 0x9E3779B1 + len(token)
     return list(map(_token_cache.__getitem__, words))
@@ -62,67 +72,151 @@ def shingle_hashes(paragraphs: Sequence[Sequence[str]]) -> U32:
     Shingles never cross a paragraph break, so reordered paragraphs keep all
     their shingles; a paragraph shorter than a shingle counts as one.
     """
-    flat: list[str] = []
-    para: list[int] = []
-    for index, words in enumerate(paragraphs):
-        flat.extend(words)
-        para.extend([index] * len(words))
-    if not flat:
+    return paragraph_shingles(
+        [w for words in paragraphs for w in words], [len(p) for p in paragraphs]
+    )
+
+
+def paragraph_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
+    """:func:`shingle_hashes` of paragraphs given as all their words and each one's length."""
+    if not words:
         return np.zeros(0, dtype=np.uint32)
-    toks = np.array(_token_hashes(flat), dtype=np.uint64)
-    ids = np.array(para, dtype=np.int64)
+    toks = np.array(_token_hashes(words), dtype=np.uint64)
     if len(toks) < SHINGLE:
         return np.unique((toks.sum() & _MASK32).astype(np.uint32).reshape(1))
-    windows = np.lib.stride_tricks.sliding_window_view(toks, SHINGLE)
-    same_para = ids[: len(ids) - SHINGLE + 1] == ids[SHINGLE - 1 :]
-    mixed = (windows[same_para] * _POW).sum(axis=1)
+    # The window sums term by term (wrapping uint64, as a dot product would).
+    count = len(toks) - SHINGLE + 1
+    mixed = toks[:count] * _POW[0]
+    for k in range(1, SHINGLE):
+        mixed += toks[k : k + count] * _POW[k]
+    if len(lengths) > 1:
+        para = np.repeat(np.arange(len(lengths)), lengths)
+        mixed = mixed[para[:count] == para[SHINGLE - 1 :]]
     mixed ^= mixed >> np.uint64(29)
     return np.unique((mixed & _MASK32).astype(np.uint32))
 
 
-def signatures(shingles: Sequence[U32], chunk_shingles: int = 16_384) -> U64:
+def many_shingles(docs: Sequence[tuple[Sequence[str], Sequence[int]]]) -> list[U32]:
+    """:func:`paragraph_shingles` of many docs (each as words and paragraph lengths).
+
+    The same arrays, with the array work done once for the whole batch: the
+    windows of all docs at once, then one sort that dedupes within each doc.
+    """
+    found: list[U32 | None] = [None] * len(docs)
+    words: list[str] = []
+    lengths: list[int] = []
+    owners: list[int] = []  # the batch doc of each paragraph
+    for index, (flat, sizes) in enumerate(docs):
+        if len(flat) < SHINGLE:  # empty, or one short shingle: the single-doc rule
+            found[index] = paragraph_shingles(flat, sizes)
+            continue
+        words.extend(flat)
+        lengths.extend(sizes)
+        owners.extend([index] * len(sizes))
+    if words:
+        toks = np.array(_token_hashes(words), dtype=np.uint64)
+        count = len(toks) - SHINGLE + 1
+        mixed = toks[:count] * _POW[0]
+        for k in range(1, SHINGLE):
+            mixed += toks[k : k + count] * _POW[k]
+        para = np.repeat(np.arange(len(lengths)), lengths)
+        inside = para[:count] == para[SHINGLE - 1 :]  # within one paragraph, so one doc
+        mixed = mixed[inside]
+        mixed ^= mixed >> np.uint64(29)
+        doc = np.array(owners, dtype=np.uint64)[para[:count][inside]]
+        keyed = (doc << np.uint64(32)) | (mixed & _MASK32)
+        keyed.sort()  # a plain sort and a neighbour test: np.unique without its extras
+        keep = np.ones(len(keyed), dtype=bool)
+        np.not_equal(keyed[1:], keyed[:-1], out=keep[1:])
+        keyed = keyed[keep]
+        bounds = np.searchsorted(keyed >> np.uint64(32), np.arange(len(docs) + 1))
+        values = (keyed & _MASK32).astype(np.uint32)
+        for index in range(len(docs)):
+            if found[index] is None:
+                found[index] = values[bounds[index] : bounds[index + 1]]
+    return [f if f is not None else np.zeros(0, dtype=np.uint32) for f in found]
+
+
+def signatures(shingles: Sequence[U32], chunk_shingles: int = 4_096) -> U64:
     """MinHash signatures, one row of ``NUM_PERM`` values per shingle set.
 
     Docs are hashed a block at a time (about ``chunk_shingles`` shingles,
-    so memory stays near 12 MB): all their shingles through all
-    permutations in one array operation, then a segmented minimum.
+    so the work array, about 3 MB, stays in cache): all their shingles
+    through all permutations in one array operation, then a segmented minimum.
     An empty set gets a row of the largest value (it matches nothing).
     """
     out = np.full((len(shingles), NUM_PERM), _EMPTY, dtype=np.uint64)
+    for start, stop in _blocks(shingles, chunk_shingles):
+        _sign_block(shingles, start, stop, out[start:stop])
+    return out
+
+
+def band_keys(shingles: Sequence[U32], chunk_shingles: int = 4_096) -> U64:
+    """One key per LSH band per shingle set: :func:`signatures` folded band by band.
+
+    The same keys :func:`candidate_pairs` makes from the signatures, without
+    holding every signature at once (a third of their memory).
+    """
+    out = np.empty((len(shingles), BANDS), dtype=np.uint64)
+    for start, stop in _blocks(shingles, chunk_shingles):
+        block = np.full((stop - start, NUM_PERM), _EMPTY, dtype=np.uint64)
+        _sign_block(shingles, start, stop, block)
+        out[start:stop] = _fold(block, start)
+    return out
+
+
+def _blocks(shingles: Sequence[U32], chunk_shingles: int) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
     start = 0
     while start < len(shingles):
         stop, total = start, 0
         while stop < len(shingles) and (total < chunk_shingles or stop == start):
             total += len(shingles[stop])
             stop += 1
-        _sign_block(shingles, start, stop, out)
+        found.append((start, stop))
         start = stop
-    return out
+    return found
 
 
 def _sign_block(shingles: Sequence[U32], start: int, stop: int, out: U64) -> None:
+    """Fill ``out`` (rows for docs ``start`` to ``stop``) with their signatures."""
     sizes = np.array([len(shingles[i]) for i in range(start, stop)], dtype=np.int64)
     present = np.nonzero(sizes)[0]
     if not len(present):
         return
     values = np.concatenate([shingles[start + int(i)] for i in present]).astype(np.uint64)
-    hashed = (values[:, None] * _A + _B) >> np.uint64(16)
+    hashed = values[:, None] * _A
+    hashed += _B
     offsets = np.concatenate(([0], np.cumsum(sizes[present])[:-1]))
-    out[start + present] = np.minimum.reduceat(hashed, offsets, axis=0)
+    # The shift is monotone, so it can follow the minimum instead of preceding it.
+    out[present] = np.minimum.reduceat(hashed, offsets, axis=0) >> np.uint64(16)
+
+
+def _fold(sigs: U64, first: int) -> U64:
+    """Band keys of signature rows; row ``i`` is doc ``first + i``."""
+    n = len(sigs)
+    keys: U64 = (sigs.reshape(n, BANDS, ROWS) * _POW[:ROWS]).sum(axis=2)
+    empty = sigs[:, 0] == _EMPTY
+    # An empty set matches nothing: a key of its own (its index) in every band.
+    own = np.arange(first, first + n, dtype=np.uint64)[empty] ^ np.uint64(0xABCDEF)
+    keys[empty] = own[:, None]
+    return keys
 
 
 def candidate_pairs(sigs: U64) -> set[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, whose signatures agree on a whole band."""
+    if len(sigs) < 2:
+        return set()
+    return band_pairs(_fold(sigs, 0))
+
+
+def band_pairs(keys: U64) -> set[tuple[int, int]]:
+    """:func:`candidate_pairs` from :func:`band_keys`: pairs sharing a band's key."""
     pairs: set[tuple[int, int]] = set()
-    n = len(sigs)
-    if n < 2:
+    if len(keys) < 2:
         return pairs
-    empty = sigs[:, 0] == _EMPTY
     for band in range(BANDS):
-        rows = sigs[:, band * ROWS : (band + 1) * ROWS]
-        keys = (rows * _POW[:ROWS]).sum(axis=1)
-        keys[empty] = np.arange(n, dtype=np.uint64)[empty] ^ np.uint64(0xABCDEF)
-        pairs.update(_bucket_pairs(keys))
+        pairs.update(_bucket_pairs(np.ascontiguousarray(keys[:, band])))
     return pairs
 
 

@@ -9,19 +9,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from sys import intern
 
 __all__ = [
     "STOPWORDS",
     "body_paragraphs",
+    "fold",
+    "joined_numbers",
+    "name_set",
     "names",
     "numbers",
+    "paragraph_words",
     "tokens",
     "words_and_names",
 ]
 
 _WORD = re.compile(r"\w+(?:['.,-]\w+)*")
 _DIGIT = re.compile(r"\d")
+# In tokens joined by single spaces: a token starting with A-Z (the class comes
+# first so the engine jumps between capitals), a token with a digit.
+_ASCII_CAPITAL = re.compile(r"[A-Z](?<![^ ][A-Z])[^ ]*")
+_JOINED_NUMBER = re.compile(r"(?<![^ ])[^ \d]*\d[^ ]*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]")
 # Lines aggregators wrap around a copied article: "Source link", "Read more",
 # "Originally published at …", a dateline of the copy, a tagline.
@@ -64,12 +74,50 @@ def _is_content(line: str) -> bool:
 
 def words_and_names(text: str) -> tuple[list[str], frozenset[str]]:
     """:func:`tokens` and :func:`names` of a text in one regex pass (the hot path)."""
-    raw = _WORD.findall(unicodedata.normalize("NFKC", text).replace("’", "'"))
-    lowered = " ".join(raw).lower().split(" ") if raw else []
-    found = {
-        low.removesuffix("'s") for word, low in zip(raw, lowered, strict=True) if word[0].isupper()
-    }
-    return lowered, frozenset(w for w in found if w not in STOPWORDS and len(w) > 1)
+    raw = _WORD.findall(fold(text))
+    if not raw:
+        return [], frozenset()
+    joined = " ".join(raw)
+    return joined.lower().split(" "), name_set(joined, raw)
+
+
+def paragraph_words(paragraphs: Sequence[str]) -> tuple[str, list[int], frozenset[str]]:
+    """All paragraphs' :func:`tokens` as one string, and how many each paragraph has.
+
+    The string is the lower-cased tokens joined by single spaces (split it
+    on " " for the list); the third value is the :func:`words_and_names`
+    names of all paragraphs. One join and one ``lower`` for the whole text.
+    """
+    raws = [_WORD.findall(fold(p)) for p in paragraphs]
+    flat = list(chain.from_iterable(raws))
+    joined = " ".join(flat)
+    return joined.lower(), [len(r) for r in raws], name_set(joined, flat) if flat else frozenset()
+
+
+def fold(text: str) -> str:
+    """Compatibility-folded text with typographic apostrophes made plain (ASCII passes as is)."""
+    if text.isascii():  # ASCII is already NFKC and has no "’": skip the scan
+        return text
+    return unicodedata.normalize("NFKC", text).replace("’", "'")
+
+
+def name_set(joined: str, raw: Sequence[str]) -> frozenset[str]:
+    """The names among word tokens ``raw`` (``joined`` is them joined by single spaces).
+
+    A name is a token whose first character is upper case, lower-cased,
+    possessive dropped, stopwords and single letters left out.
+    """
+    if joined.isascii():  # then "upper case first" is [A-Z], found in C
+        capitals: Iterable[str] = _ASCII_CAPITAL.findall(joined)
+    else:
+        capitals = [word for word in raw if word[0].isupper()]
+    together = " ".join(capitals).lower()
+    # One shared string per name: a window of docs mentions the same few.
+    if "'s" in together:  # a possessive somewhere: drop it word by word
+        found = {intern(word.removesuffix("'s")) for word in together.split(" ")}
+    else:
+        found = set(map(intern, together.split(" "))) if capitals else set()
+    return frozenset(w for w in found if w not in STOPWORDS and len(w) > 1)
 
 
 def tokens(text: str) -> list[str]:
@@ -79,9 +127,24 @@ def tokens(text: str) -> list[str]:
 
 
 def numbers(words: Iterable[str]) -> frozenset[str]:
-    """The tokens that contain a digit, as written ("9-14", "1.2", "2008")."""
+    """The tokens that contain a digit, as written ("9-14", "1.2", "2008").
+
+    See :func:`joined_numbers` for tokens already joined by single spaces.
+    """
     # isalpha() rules out most words at C speed before the regex looks.
     return frozenset(w for w in words if not w.isalpha() and _DIGIT.search(w))
+
+
+def joined_numbers(joined: str) -> frozenset[str]:
+    """:func:`numbers` of tokens joined by single spaces, found by one regex scan in C."""
+    # Most text has few figures: rule them out in C first (ten substring
+    # searches are quicker than a regex scan; other scripts' digits need it).
+    if not (
+        any(map(joined.__contains__, "0123456789"))
+        or (not joined.isascii() and _DIGIT.search(joined))
+    ):
+        return frozenset()
+    return frozenset(map(intern, _JOINED_NUMBER.findall(joined)))
 
 
 def names(text: str) -> frozenset[str]:
