@@ -186,3 +186,55 @@ def test_build_stories_uses_url_host_when_no_source() -> None:
     doc = Doc("a", "T", "x", T0, url="https://www.paper.example/a")
     (story,) = build_stories([doc], [StoryAssignment("a", "s1"), StoryAssignment("ghost", "s1")])
     assert story.sources == ("paper.example",) and story.article_ids == ("a",)
+
+
+JACKSON = [
+    "Chargers receiver Vincent Jackson arrested on suspicion of drunk driving before Pittsburgh",
+    "San Diego Chargers wide receiver Vincent Jackson was arrested Tuesday on suspicion of DUI",
+    "Jackson arrested: Chargers receiver held on suspicion of drunken driving before Pittsburgh",
+    "Police arrested Chargers receiver Vincent Jackson early Tuesday on suspicion of DUI",
+    "Chargers say Jackson will play at Pittsburgh despite his DUI arrest on Tuesday",
+    "Vincent Jackson of the Chargers faces DUI charge after Tuesday arrest",
+]
+WILLIAMS = [
+    "Chargers tackle Jamal Williams arrested on suspicion of DUI after speeding on Route 94",
+    "Chargers defensive tackle Jamal Williams was arrested on suspicion of drunk driving on Sunday",
+    "Williams, the Chargers' second DUI arrest in a month, was pulled over in his Bentley",
+    "Highway Patrol arrested Chargers lineman Jamal Williams on State Route 94 on suspicion of DUI",
+    "City attorney weighs DUI charges against Chargers tackle Jamal Williams",
+    "Jamal Williams of the Chargers arrested for DUI after Route 94 stop in his Bentley",
+]
+
+
+def _arrests(player: str, texts: list[str]) -> list[Doc]:
+    """Undated reports of one player's arrest: two such events share most of their words."""
+    return [Doc(f"{player}-{i}", "", text, None) for i, text in enumerate(texts)]
+
+
+# In a window this small an event's own names are in more than a tenth of
+# the docs; look every word up so that the pass sees the stories at all.
+SMALL_WINDOW = ClusterOptions(rare_fraction=1.0)
+
+
+def test_two_similar_events_are_cut_apart() -> None:
+    docs = _arrests("jackson", JACKSON) + _arrests("williams", WILLIAMS)
+    joined = ClusterOptions(rare_fraction=1.0, split_agreement=0)
+    merged = _stories(cluster_stories(docs, options=joined))
+    assert len(set(merged.values())) == 1  # the pass alone takes them for one event
+    stories = _stories(cluster_stories(docs, options=SMALL_WINDOW))
+    jackson = {stories[d.id] for d in docs if d.id.startswith("jackson")}
+    williams = {stories[d.id] for d in docs if d.id.startswith("williams")}
+    assert len(jackson) == len(williams) == 1
+    assert jackson != williams
+
+
+def test_a_second_event_leaves_a_story_an_earlier_run_made() -> None:
+    first_run = _arrests("jackson", JACKSON)
+    earlier = _stories(cluster_stories(first_run, options=SMALL_WINDOW))
+    assert len(set(earlier.values())) == 1
+    docs = first_run + _arrests("williams", WILLIAMS)
+    stories = _stories(cluster_stories(docs, previous=earlier, options=SMALL_WINDOW))
+    assert all(stories[d.id] == earlier[d.id] for d in first_run)
+    williams = {stories[d.id] for d in docs if d.id.startswith("williams")}
+    assert len(williams) == 1
+    assert williams.isdisjoint(earlier.values())

@@ -7,7 +7,7 @@ decisions::
     docs ─ sort by (published, id) ─┬─ copy? ─────────────── its original's story
                                     ├─ seen before? ──────── its earlier story
                                     └─ single pass ───────── best open story, or a new one
-                                          └─ refine: sweeps, follow-ups, two-event splits
+                                          └─ refine: sweeps, follow-ups, folds, two-event splits
                                                 └─ overrides (split, merge) ─ assignments
 
 A new story's id is ``"s"`` plus 12 hex digits of the SHA-256 of the id of
@@ -24,11 +24,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ..exceptions import InputError
 from ..types import CopyDecision, Doc, StoryAssignment
-from .single_pass import Clusterer, ClusterOptions, features
+from .single_pass import Clusterer, ClusterOptions, features, lead
 
-__all__ = ["StoryOverride", "cluster_stories", "story_id"]
+__all__ = ["Embed", "StoryOverride", "cluster_stories", "story_id"]
+
+#: Texts in, one unit-length row per text out (an embedding model's encode).
+Embed = Callable[[Sequence[str]], NDArray[np.float32]]
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -58,17 +64,22 @@ def cluster_stories(
     overrides: Sequence[StoryOverride] = (),
     copies: Sequence[CopyDecision] = (),
     options: ClusterOptions | None = None,
+    embed: Embed | None = None,
 ) -> list[StoryAssignment]:
     """One :class:`~occasional.types.StoryAssignment` per doc, in input order.
 
     ``previous`` maps doc ids to the story ids an earlier run gave them;
     ``copies`` are :func:`~occasional.stories.copies.find_copies` decisions
     (a copy joins its original's story); ``options`` tunes the scoring.
+    ``embed`` (optional, e.g. :meth:`~occasional.stories.embed.Embedder.encode`)
+    turns texts into unit vectors; given, each doc's title and lead are
+    embedded and the similarity mixed into the word score
+    (``ClusterOptions.embedding_weight``).
     Raises :class:`~occasional.exceptions.InputError` for an unknown override kind.
     """
     known = {doc.id for doc in docs}
     originals = {c.id: c.copy_of for c in copies if c.copy_of in known and c.copy_of != c.id}
-    stories = _single_pass(docs, previous or {}, originals, options)
+    stories = _single_pass(docs, previous or {}, originals, options, embed)
     for doc_id, original in originals.items():
         stories[doc_id] = stories[_root(original, originals)]
     for override in overrides:
@@ -86,19 +97,22 @@ def _single_pass(
     previous: Mapping[str, str],
     skip: Mapping[str, str | None],
     options: ClusterOptions | None,
+    embed: Embed | None,
 ) -> dict[str, str]:
     clusterer = Clusterer(options)
     named: dict[int, str] = {}  # story index -> id kept from an earlier run
     index_of: dict[str, int] = {}
     order = [doc for doc in sorted(docs, key=_sort_key) if doc.id not in skip]
-    for doc in order:
+    vectors = embed([lead(doc.title, doc.text) for doc in order]) if embed and order else None
+    for position, doc in enumerate(order):
         force = None
         if doc.id in previous:
             force = index_of.get(previous[doc.id])
             if force is None:
                 force = index_of[previous[doc.id]] = clusterer.new_story()
                 named[force] = previous[doc.id]
-        clusterer.add(features(doc.title, doc.text, doc.published), force)
+        vector = None if vectors is None else vectors[position]
+        clusterer.add(features(doc.title, doc.text, doc.published), force, vector)
     clusterer.refine()
     return _story_ids(order, clusterer.labels, named)
 

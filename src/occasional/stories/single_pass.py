@@ -9,7 +9,9 @@ be one event. Candidate stories come from an inverted index over the doc's
 rarer tokens, so a doc is compared with a few stories, never with all.
 After the pass, :meth:`Clusterer.refine` sweeps docs to their best story
 (dated follow-ups naming the story's people and places join at a looser
-score), then cuts stories holding two events (:mod:`.split`). Figure-dense
+score), folds small stories into the bigger one they fit, then cuts stories
+holding two events (:mod:`.split`): the pass joins generously and the cut,
+with weights local to each story, keeps similar events apart. Figure-dense
 docs (market wraps, results) never join a story that lacks their figures.
 Pure: no I/O, no clock; nothing raises.
 """
@@ -18,14 +20,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import chain
+from itertools import chain, compress, islice, repeat
+from operator import add, itemgetter, mul, sub
+from sys import intern
 
-from .split import DocVector, split_block
-from .text import STOPWORDS, numbers, words_and_names
+import numpy as np
+from numpy.typing import NDArray
 
-__all__ = ["ClusterOptions", "Clusterer", "DocFeatures", "features"]
+from .split import Member, SplitRule, split_story
+from .text import STOPWORDS, joined_numbers, words_and_names
+
+__all__ = ["ClusterOptions", "Clusterer", "DocFeatures", "features", "lead"]
 
 _LEAD_TOKENS = 80
 
@@ -38,7 +45,13 @@ class ClusterOptions:
     ``refine_rounds``: sweeps after the pass that move each doc to its best
     story now that all stories exist (undoing early greedy choices);
     ``rejoin_threshold`` is the score needed there. ``name_weight``:
-    share of the score given to names and numbers rather than all words.
+    share of the score given to names and numbers rather than all words;
+    a story's name counts fully once ``name_share`` of its docs mention it.
+    A doc that has names joins a story of ``names_from`` or more docs only
+    if it shares at least ``min_names`` of them (IDF-weighted) or its word
+    cosine is at least ``words_alone``: reports of one event name the same
+    people and places, and a big story would otherwise take any doc that
+    shares its common words, growing into a blob.
     ``half_life_hours``: the score halves per this many hours between the
     doc and the story's last article. ``window_days``: stories quiet longer
     than this take no more docs. ``max_candidates``: stories scored per doc.
@@ -53,31 +66,46 @@ class ClusterOptions:
     ``attach_hours`` when at least ``attach_names`` of its IDF-weighted names
     are already there. Templated reports: a doc with ``min_figures`` or more
     figures joins no story holding under ``figure_agreement`` of them.
-    Two-event stories: stories of ``split_min_size`` to ``split_max_size``
-    docs are cut in two when their average-linkage halves agree less than
-    ``split_threshold`` (0 turns this off), each half holding at least
-    ``split_min_part`` docs; ``split_name_weight`` is the names' share there.
+    Two-event stories (see :mod:`.split`): stories of up to
+    ``split_max_size`` docs are cut when their halves agree less than
+    ``split_agreement`` (0 turns splitting off) and each half has a name or
+    number concentrated in it with chance probability at most
+    10 ** -``split_evidence``; halves hold at least ``split_min_part`` docs
+    and are split again up to ``split_depth`` levels. Before the split,
+    stories of at most ``gather_size`` docs fold into the bigger story their
+    docs score at least ``gather_threshold`` with on average.
+
+    Embeddings (only when docs carry vectors): the word cosine becomes
+    ``1 - embedding_weight`` of itself plus ``embedding_weight`` of the
+    cosine between the doc's vector and the story's mean vector.
     """
 
-    threshold: float = 0.3
-    rejoin_threshold: float = 0.2
-    refine_rounds: int = 2
+    threshold: float = 0.15
+    rejoin_threshold: float = 0.1
+    refine_rounds: int = 1
     name_weight: float = 0.3
+    name_share: float = 0.3
+    min_names: float = 0.1
+    names_from: int = 20
+    words_alone: float = 0.35
     half_life_hours: float = 36.0
     window_days: float = 7.0
     max_candidates: int = 10
     rare_fraction: float = 0.1
-    max_postings: int = 30
+    max_postings: int = 10
     lookup_terms: int = 30
     vector_terms: int = 30
-    attach_threshold: float = 0.12
+    attach_threshold: float = 0.06
     attach_names: float = 0.3
     attach_hours: float = 36.0
-    split_threshold: float = 0.18
-    split_min_size: int = 6
+    split_agreement: float = 0.3
+    split_evidence: float = 1.4
     split_min_part: int = 3
-    split_name_weight: float = 0.3
+    split_depth: int = 3
     split_max_size: int = 200
+    embedding_weight: float = 0.1
+    gather_size: int = 8
+    gather_threshold: float = 0.1
     min_figures: int = 8
     figure_agreement: float = 0.4
 
@@ -90,6 +118,12 @@ class DocFeatures:
     keys: frozenset[str]
     published: datetime | None
     figures: frozenset[str] = frozenset()
+    vector: NDArray[np.float32] | None = None
+
+
+def lead(title: str, text: str) -> str:
+    """A doc's title and the first words of its text: what a story is judged on."""
+    return f"{title}\n" + " ".join(text.split(maxsplit=_LEAD_TOKENS)[:_LEAD_TOKENS])
 
 
 def features(title: str, text: str, published: datetime | None) -> DocFeatures:
@@ -98,9 +132,13 @@ def features(title: str, text: str, published: datetime | None) -> DocFeatures:
     heading, title_names = words_and_names(title)
     body, body_names = words_and_names(lead)
     words = heading + body
-    # Title words count twice: a headline names the event on purpose.
-    terms = Counter(t for t in words + heading if t not in STOPWORDS and len(t) > 1)
-    figures = numbers(words)
+    # Title words count twice: a headline names the event on purpose. Counted
+    # in C, then filtered once per distinct word (first-seen order kept);
+    # one shared string per word keeps a window of docs and stories small.
+    counted = Counter(words)
+    counted.update(heading)
+    terms = Counter({intern(t): n for t, n in counted.items() if t not in STOPWORDS and len(t) > 1})
+    figures = joined_numbers(" ".join(words))
     return DocFeatures(terms, title_names | body_names | figures, published, figures)
 
 
@@ -115,18 +153,25 @@ class _Story:
     # leave, each term weighted by its IDF when it changed: IDF drifts slowly,
     # and a full pass over a big story's words per score would cost far more.
     square: float = 0.0
+    # Sum of the members' embedding vectors (when docs carry them).
+    vector: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Probe:
-    """A doc about to be scored, with its IDF weights looked up once."""
+    """A doc about to be scored, with its IDF weights looked up once.
+
+    ``key_idf``: the IDF of each of the doc's keys, in the order
+    ``doc.keys`` iterates.
+    """
 
     doc: DocFeatures
     idf: dict[str, float]
     weights: dict[str, float]
-    counts: dict[str, int]
+    counts: Counter[str]
     norm: float
     key_total: float
+    key_idf: tuple[float, ...]
 
 
 class Clusterer:
@@ -147,33 +192,67 @@ class Clusterer:
         self._docs: list[DocFeatures] = []
         self.labels: list[int] = []
         self._forced: list[bool] = []
+        # IDF by word while frequencies stay put (one float per word, shared
+        # by every probe made meanwhile); reset whenever a doc is added.
+        self._idf: dict[str, float] = {}
+        self._idf_seen = -1
 
-    def add(self, doc: DocFeatures, force: int | None = None) -> int:
-        """Place one doc; returns its story's index (new stories count up from 0)."""
+    def add(
+        self,
+        doc: DocFeatures,
+        force: int | None = None,
+        vector: NDArray[np.float32] | None = None,
+    ) -> int:
+        """Place one doc; returns its story's index (new stories count up from 0).
+
+        ``vector``: the doc's unit embedding, mixed into the word score with
+        weight ``embedding_weight`` against stories that have vectors.
+        """
+        if vector is not None:
+            doc = replace(doc, vector=vector)
         self._seen += 1
-        self._df.update(set(doc.terms) | doc.keys)
-        probe = self._probe(doc)
-        index = force if force is not None else self._best(probe)
+        vocab = set(doc.terms) | doc.keys
+        self._df.update(vocab)
+        probe = self._probe(doc, vocab)
+        index = force if force is not None else self._best(probe, self._lookup(vocab))
         if index is None:
             index = self.new_story()
         self._join(self._stories[index], probe)
         # Refinement needs only the words a doc's vector keeps; holding the
         # rest for a whole window would cost several KB per doc.
-        self._docs.append(DocFeatures(Counter(probe.counts), doc.keys, doc.published, doc.figures))
+        self._docs.append(
+            DocFeatures(probe.counts, doc.keys, doc.published, doc.figures, doc.vector)
+        )
         self.labels.append(index)
         self._forced.append(force is not None)
         return index
 
     def refine(self) -> None:
-        """Move each unforced doc to its best story, ``refine_rounds`` times.
+        """Sweep docs to their best stories, fold small ones in, cut two-event stories.
 
         A greedy pass joins a doc to the best story that existed when it
-        arrived; once later stories exist, some docs fit another better.
+        arrived; once later stories exist, some docs fit another better
+        (``refine_rounds`` sweeps). Small stories then fold into a bigger one
+        they fit, and stories holding two events are cut (:mod:`.split`).
+        Sweeping again after the cut was measured to pull docs back across
+        it (global weights cannot tell the halves apart), so nothing does.
         """
+        opts = self.options
+        splitting = opts.split_agreement > 0
         # Frequencies no longer change, so each doc's weights are looked up once.
-        probes = [self._probe(doc) for doc in self._docs] if self.options.refine_rounds else []
-        touched: set[int] | None = None  # None: every story, in the first round
-        for _ in range(self.options.refine_rounds):
+        probes = [self._probe(doc) for doc in self._docs] if opts.refine_rounds or splitting else []
+        self._sweep(probes, opts.refine_rounds, None)
+        if opts.gather_size:
+            self._gather(probes)
+        if splitting:
+            self._split(probes)
+
+    def _sweep(self, probes: list[_Probe], rounds: int, touched: set[int] | None) -> None:
+        """``rounds`` times, move unforced docs of changed stories to their best story.
+
+        ``touched`` None means every story, in the first round.
+        """
+        for _ in range(rounds):
             moved: set[int] = set()
             for position, probe in enumerate(probes):
                 label = self.labels[position]
@@ -182,34 +261,78 @@ class Clusterer:
                 if self._move(position, probe) != label:
                     moved.update((label, self.labels[position]))
             touched = moved
-        if self.options.split_threshold > 0:
-            self._split(probes or [self._probe(doc) for doc in self._docs])
 
     def _split(self, probes: list[_Probe]) -> None:
-        """Cut stories that hold two events (see :mod:`.split`); forced stories stay whole."""
+        """Cut stories that hold two events.
+
+        A story holding forced docs (an earlier run's decisions) is cut only
+        when they all fall on the side that keeps the story: new reports of a
+        second event leave it, and stored assignments never change.
+        """
         opts = self.options
+        rule = SplitRule(
+            opts.split_agreement, opts.split_evidence, opts.split_min_part, opts.split_depth
+        )
         members: defaultdict[int, list[int]] = defaultdict(list)
         for position, label in enumerate(self.labels):
             members[label].append(position)
         for label, positions in sorted(members.items()):
-            if not opts.split_min_size <= len(positions) <= opts.split_max_size:
+            if not 2 * rule.min_part <= len(positions) <= opts.split_max_size:
                 continue
-            if any(self._forced[p] for p in positions):
+            idf: dict[str, float] = {}
+            for p in positions:
+                idf.update(probes[p].idf)
+            block = [Member(probes[p].counts, probes[p].doc.keys) for p in positions]
+            groups = split_story(block, idf, rule)
+            # Docs placed by an earlier run keep their story: a cut stands
+            # only when they all stay on the story's side of it.
+            kept = all(g == 0 for p, g in zip(positions, groups, strict=True) if self._forced[p])
+            if any(groups) and kept:
+                self._regroup(label, positions, groups, probes)
+
+    def _gather(self, probes: list[_Probe]) -> None:
+        """Fold small stories into the bigger story their docs fit best on average.
+
+        A story of at most ``gather_size`` docs joins the bigger story (over
+        ``gather_size`` docs) whose mean score for its docs is best and at
+        least ``gather_threshold``. Every fold is decided before any is made,
+        so a story that grows by folds cannot chain on to take unrelated
+        docs. Runs before the split: docs kept apart from a story while it
+        held two events join it here, and the split sends them to their half.
+        """
+        opts = self.options
+        members: defaultdict[int, list[int]] = defaultdict(list)
+        for position, label in enumerate(self.labels):
+            members[label].append(position)
+        folds: list[tuple[int, int]] = []
+        for label, positions in sorted(members.items()):
+            if len(positions) > opts.gather_size or any(self._forced[p] for p in positions):
                 continue
-            vectors = [_vector(probes[p]) for p in positions]
-            groups = split_block(
-                vectors, opts.split_name_weight, opts.split_threshold, opts.split_min_part
-            )
-            self._regroup(label, positions, groups, probes)
+            found = set(chain.from_iterable(self._candidates(probes[p].doc) for p in positions))
+            best, best_score = None, opts.gather_threshold
+            for idx in sorted(found):
+                story = self._stories[idx]
+                if story.size <= opts.gather_size:
+                    continue
+                score = sum(self._score(probes[p], story) for p in positions) / len(positions)
+                if score >= best_score:
+                    best, best_score = idx, score
+            if best is not None:
+                folds.append((label, best))
+        for label, target in folds:
+            for p in members[label]:
+                self._leave(self._stories[label], probes[p])
+                self._join(self._stories[target], probes[p])
+                self.labels[p] = target
 
     def _regroup(
         self, label: int, positions: list[int], groups: list[int], probes: list[_Probe]
     ) -> None:
-        # The group of the story's first doc keeps the story (and so its id).
-        keep = groups[0]
+        """Move each group but group 0 to a new story."""
+        # Group 0 holds the story's first doc, so it keeps the story (and its id).
         new: dict[int, int] = {}
         for position, group in zip(positions, groups, strict=True):
-            if group == keep:
+            if group == 0:
                 continue
             if group not in new:
                 new[group] = self.new_story()
@@ -256,50 +379,85 @@ class Clusterer:
         if when is None or last is None:
             return False
         close = abs((when - last).total_seconds()) <= self.options.attach_hours * 3600
-        return close and self._overlap(probe, story.keys) >= self.options.attach_names
+        return close and self._overlap(probe, story.keys, story.size) >= self.options.attach_names
 
     def _leave(self, story: _Story, probe: _Probe) -> None:
-        doc = probe.doc
         self._reweigh(story, probe, -1)
-        story.keys.subtract(doc.keys)
-        for term in doc.keys:
-            if story.keys[term] <= 0:
-                del story.keys[term]
+        if probe.doc.vector is not None and story.vector is not None:
+            story.vector -= probe.doc.vector
+        keys = story.keys
+        for term in probe.doc.keys:
+            left = keys.get(term, 0) - 1
+            if left > 0:
+                keys[term] = left
+            else:
+                del keys[term]
         story.size -= 1
 
     def _reweigh(self, story: _Story, probe: _Probe, sign: int) -> None:
         """Add (sign 1) or remove (-1) a doc's word counts, keeping the norm."""
-        idf = probe.idf
-        for term, count in probe.counts.items():
-            old = story.terms.get(term, 0)
-            new = old + sign * count
-            story.square += (new * new - old * old) * idf[term] ** 2
-            if new > 0:
-                story.terms[term] = new
-            else:
-                del story.terms[term]
+        counts, terms = probe.counts, story.terms
+        # Term by term as a loop would, but each step a C-level map:
+        # new = old + sign * count; square += (new² - old²) * idf²,
+        # summed in order from the old square (sum() adds in sequence).
+        olds = list(map(terms.get, counts, repeat(0)))
+        news = list(map(add, olds, map(mul, repeat(sign), counts.values())))
+        squares = map(pow, map(probe.idf.__getitem__, counts), repeat(2))
+        gains = map(sub, map(mul, news, news), map(mul, olds, olds))
+        story.square = sum(map(mul, gains, squares), story.square)
+        dict.update(terms, zip(counts, news, strict=True))  # set, not Counter's add
+        if sign < 0:
+            for term in compress(counts, map((0).__ge__, news)):
+                del terms[term]
 
     def new_story(self) -> int:
         """Open an empty story (for a forced assignment) and return its index."""
         self._stories.append(_Story(len(self._stories)))
         return len(self._stories) - 1
 
-    def _candidates(self, doc: DocFeatures) -> list[int]:
+    def _candidates(self, doc: DocFeatures, lookup: tuple[str, ...] | None = None) -> list[int]:
+        """Stories sharing the most of the doc's rare words (``lookup``, else found now).
+
+        In no particular order: callers sort them.
+        """
+        opts = self.options
+        if lookup is None:
+            lookup = self._lookup(set(doc.terms) | doc.keys)
+        index, cap = self._index, opts.max_postings
+        # Each word's latest postings, sliced and counted without a Python loop.
+        lists = map(itemgetter(slice(-cap, None)), map(index.get, lookup, repeat(())))
+        hits = Counter(chain.from_iterable(lists))
+        wanted = opts.max_candidates
+        if len(hits) <= wanted:
+            return list(hits)
+        # The stories most_common(wanted) would give, in no particular order:
+        # all above the wanted-th count, then the earliest met at that count.
+        # Sorting bare counts and filtering with compress keeps it all in C.
+        cut = sorted(hits.values(), reverse=True)[wanted - 1]
+        above = list(compress(hits, map(cut.__lt__, hits.values())))
+        tied = compress(hits, map(cut.__eq__, hits.values()))
+        return above + list(islice(tied, wanted - len(above)))
+
+    def _lookup(self, vocab: set[str] | frozenset[str]) -> tuple[str, ...]:
+        """The doc's rarest words, fewest docs first, ties by word."""
         opts = self.options
         limit = max(2.0, opts.rare_fraction * self._seen)
         df = self._df
-        rare = sorted((df[t], t) for t in set(doc.terms) | doc.keys if df[t] <= limit)
-        index, cap = self._index, opts.max_postings
+        words = list(vocab)
+        rare = sorted(compress(words, map(limit.__ge__, map(df.__getitem__, words))))
         # The rarest words name the event; common ones would only add noise and time.
-        lists = (index.get(term, ())[-cap:] for _, term in rare[: opts.lookup_terms])
-        hits = Counter(chain.from_iterable(lists))
-        # Same order as most_common() (a stable sort), with the key in C.
-        return sorted(hits, key=hits.__getitem__, reverse=True)[: opts.max_candidates]
+        rare.sort(key=df.__getitem__)  # stable: (frequency, word) order, keys in C
+        return tuple(rare[: opts.lookup_terms])
 
-    def _probe(self, doc: DocFeatures) -> _Probe:
+    def _probe(self, doc: DocFeatures, vocab: set[str] | None = None) -> _Probe:
+        if vocab is None:
+            vocab = set(doc.terms) | doc.keys
+        if self._idf_seen != self._seen:
+            self._idf, self._idf_seen = {}, self._seen
+        idf = self._idf
         # The IDF formula inlined: this runs for every term of every doc.
         seen, df, log = self._seen + 1, self._df, math.log
-        idf = {t: log(seen / (df[t] + 1)) + 1.0 for t in set(doc.terms) | doc.keys}
+        idf.update({t: log(seen / (df[t] + 1)) + 1.0 for t in vocab if t not in idf})
         weighted = sorted(((w * idf[t], t) for t, w in doc.terms.items()), reverse=True)
         # A doc's vector keeps its heaviest words only: the rest is common
         # vocabulary that costs time in every comparison and decides nothing.
@@ -308,41 +466,83 @@ class Clusterer:
         # Refinement probes docs already cut to their vector: share, don't copy
         # (a window of probes is held at once there).
         fits = len(doc.terms) <= len(top)
-        counts = doc.terms if fits else {t: doc.terms[t] for _, t in top}
+        counts = doc.terms if fits else Counter({t: doc.terms[t] for _, t in top})
         norm = math.sqrt(sum(v * v for v, _ in top))
         kept = {t: idf[t] for t in chain(counts, doc.keys)}
-        return _Probe(doc, kept, weights, counts, norm, sum(idf[k] for k in doc.keys))
+        key_idf = tuple(map(idf.__getitem__, doc.keys))
+        return _Probe(doc, kept, weights, counts, norm, sum(key_idf), key_idf)
 
-    def _best(self, probe: _Probe) -> int | None:
+    def _best(self, probe: _Probe, lookup: tuple[str, ...]) -> int | None:
         best, best_score = None, self.options.threshold
-        for idx in sorted(self._candidates(probe.doc)):
-            score = self._score(probe, self._stories[idx])
-            if score >= best_score:
-                best, best_score = idx, score
+        stories, score = self._stories, self._score
+        for idx in sorted(self._candidates(probe.doc, lookup)):
+            found = score(probe, stories[idx])
+            if found >= best_score:
+                best, best_score = idx, found
         return best
 
     def _score(self, probe: _Probe, story: _Story) -> float:
+        # The hot path: time window, figures, cosine, names and decay inlined
+        # (the helpers below say the same for the callers that need one part).
         opts, doc = self.options, probe.doc
-        if not self._open(doc.published, story.last) or self._disagree(doc, story):
+        when, last = doc.published, story.last
+        decay = 1.0
+        if when is not None and last is not None:
+            seconds = abs((when - last).total_seconds())
+            if seconds > opts.window_days * 86400:
+                return 0.0
+            decay = 0.5 ** (seconds / 3600 / opts.half_life_hours)
+        if len(doc.figures) >= opts.min_figures and self._disagree(doc, story):
             return 0.0
-        lexical = self._cosine(probe, story)
-        named = self._overlap(probe, story.keys)
-        score = (1 - opts.name_weight) * lexical + opts.name_weight * named
-        return score * self._decay(doc.published, story.last)
-
-    def _cosine(self, probe: _Probe, story: _Story) -> float:
         counts, weights = story.terms, probe.weights
-        # The key-view intersection runs in C over the doc's few words.
-        dot = sum(weights[t] * counts[t] for t in weights.keys() & counts.keys())
-        if dot == 0.0:
+        common = weights.keys() & counts.keys()
+        # Both maps walk the same set in the same order: the sum matches a loop's.
+        dot = sum(map(mul, map(weights.__getitem__, common), map(counts.__getitem__, common)))
+        lexical = 0.0
+        if dot != 0.0:
+            lexical = dot / (probe.norm * math.sqrt(max(story.square, 1e-12)))
+        if doc.vector is not None and story.vector is not None:
+            lexical = self._mix(lexical, doc.vector, story.vector)
+        named = self._overlap(probe, story.keys, story.size) if probe.key_total else 0.0
+        if (
+            named < opts.min_names
+            and story.size >= opts.names_from
+            and probe.key_total
+            and lexical < opts.words_alone
+        ):
             return 0.0
-        return dot / (probe.norm * math.sqrt(max(story.square, 1e-12)))
+        score = (1 - opts.name_weight) * lexical + opts.name_weight * named
+        return score * decay
 
-    def _overlap(self, probe: _Probe, story: Counter[str]) -> float:
-        """IDF-weighted share of the doc's names and numbers the story already has."""
+    def _mix(
+        self, lexical: float, vector: NDArray[np.float32], total: NDArray[np.float64]
+    ) -> float:
+        """Word cosine mixed with the cosine of the doc's and the story's mean embedding."""
+        norm = float(np.linalg.norm(total))
+        dense = max(0.0, float(vector @ total) / norm) if norm > 0.0 else 0.0
+        weight = self.options.embedding_weight
+        return (1 - weight) * lexical + weight * dense
+
+    def _overlap(self, probe: _Probe, keys: Counter[str], size: int) -> float:
+        """IDF-weighted share of the doc's names and numbers the story carries.
+
+        A name counts fully once ``name_share`` of the story's docs mention
+        it, in proportion below that: a big story that has seen every name
+        once is no match for a doc by names alone.
+        """
         if probe.key_total == 0.0:
             return 0.0
-        return sum(probe.idf[k] for k in probe.doc.keys if k in story) / probe.key_total
+        scale = 1.0 / (self.options.name_share * max(size, 1))
+        # Names the story lacks add exactly 0.0, so only the shared ones are
+        # summed (in the same order); all in C, this runs per scored story.
+        flags = list(map(keys.__contains__, probe.doc.keys))
+        weights = compress(probe.key_idf, flags)
+        if scale >= 1.0:  # one mention already counts fully
+            return sum(weights) / probe.key_total
+        found = map(keys.__getitem__, compress(probe.doc.keys, flags))
+        shares = map(min, repeat(1.0), map(mul, found, repeat(scale)))
+        shared: float = sum(map(mul, weights, shares))
+        return shared / probe.key_total
 
     def _disagree(self, doc: DocFeatures, story: _Story) -> bool:
         """True when a figure-dense doc shares too few of its figures with the story.
@@ -356,32 +556,17 @@ class Clusterer:
         shared = sum(1 for f in figures if f in story.keys)
         return shared < self.options.figure_agreement * len(figures)
 
-    def _open(self, when: datetime | None, last: datetime | None) -> bool:
-        if when is None or last is None:
-            return True
-        return abs((when - last).total_seconds()) <= self.options.window_days * 86400
-
-    def _decay(self, when: datetime | None, last: datetime | None) -> float:
-        if when is None or last is None:
-            return 1.0
-        hours = abs((when - last).total_seconds()) / 3600
-        return float(0.5 ** (hours / self.options.half_life_hours))
-
     def _join(self, story: _Story, probe: _Probe) -> None:
         doc = probe.doc
+        terms, keys, postings, key = story.terms, story.keys, self._index, story.key
         for term in chain(probe.counts, doc.keys):
-            if term not in story.terms and term not in story.keys:
-                self._index[term].append(story.key)
+            if term not in terms and term not in keys:
+                postings[term].append(key)
         self._reweigh(story, probe, 1)
-        story.keys.update(doc.keys)
+        if doc.vector is not None:
+            vector = doc.vector.astype(np.float64)
+            story.vector = vector if story.vector is None else story.vector + vector
+        keys.update(doc.keys)
         story.size += 1
         if doc.published is not None and (story.last is None or doc.published > story.last):
             story.last = doc.published
-
-
-def _vector(probe: _Probe) -> DocVector:
-    # Weights are count x IDF here (the probe's own carry IDF twice, to be
-    # multiplied by a story's raw counts).
-    words = {t: count * probe.idf[t] for t, count in probe.counts.items()}
-    names = {k: probe.idf[k] for k in probe.doc.keys}
-    return DocVector(words, probe.norm, names)

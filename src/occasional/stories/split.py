@@ -1,93 +1,205 @@
-"""Splitting a story that holds two events: average linkage inside one story.
+"""Splitting a story that holds two events: local weights, bisection, evidence.
 
 Called by :meth:`occasional.stories.single_pass.Clusterer.refine` once the
-single pass is done. A streaming pass joins a doc to the story it fits best
-at the time; two events of the same kind (two quakes, two hosts named for
-the same show) share so many words that their reports often end up in one
-story. Inside each story (a small block, never the whole window) the docs
-are compared pairwise and grouped by average linkage; a story whose groups
-agree less than ``split_threshold`` on average is cut in two or more.
-Pure; nothing raises.
+single pass is done. The pass joins docs generously, so every report of an
+event lands in one story; two events of the same kind (two quakes, two hosts
+named for the same show, two players arrested) share so many words that
+their reports often land in one story too. Inside each story (a small block,
+never the whole window)::
+
+    members ─ local weights ─ cosine matrix ─ normalised cut into two halves
+        └─ two events? halves agree little AND each half has a name or number
+           concentrated in it beyond chance ─ yes: split each half again
+
+Local weights: a word every member uses ("chargers", "dui") says nothing
+about which event a member reports, so each word's global IDF is multiplied
+by its IDF *inside the story*. Evidence: for each name or number, how
+unlikely it is that its mentions fall so unevenly between the halves if the
+halves were one event (the hypergeometric tail); both halves need one such
+name (Jackson on one side, Williams on the other), because two halves of one
+event share their names. Pure; nothing raises.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["DocVector", "similarity", "split_block"]
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Member", "SplitRule", "bisect", "evidence", "local_matrix", "split_story"]
 
 
 @dataclass(frozen=True, slots=True)
-class DocVector:
-    """One doc as the split compares it: weighted words and weighted names."""
+class Member:
+    """One doc of a story as the split sees it: word counts, names and numbers."""
 
-    words: Mapping[str, float]
-    norm: float
-    names: Mapping[str, float]
-
-
-def similarity(a: DocVector, b: DocVector, name_weight: float) -> float:
-    """Word cosine mixed with the IDF-weighted share of names both docs carry."""
-    small, large = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
-    dot = sum(v * large[t] for t, v in small.items() if t in large)
-    cosine = dot / (a.norm * b.norm) if dot else 0.0
-    return (1 - name_weight) * cosine + name_weight * _name_overlap(a.names, b.names)
+    counts: Mapping[str, int]
+    keys: frozenset[str]
 
 
-def _name_overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    # Dice over IDF weights: a name only one doc mentions counts against them.
-    total = sum(a.values()) + sum(b.values())
-    if total == 0.0:
-        return 0.0
-    shared = sum(w for k, w in a.items() if k in b) + sum(w for k, w in b.items() if k in a)
-    return shared / total
+@dataclass(frozen=True, slots=True)
+class SplitRule:
+    """When a story is two events.
 
-
-def split_block(
-    vectors: Sequence[DocVector], name_weight: float, threshold: float, min_part: int
-) -> list[int]:
-    """0 or 1 per doc: the story's two halves, or all 0 when it is one event.
-
-    Average linkage merges the docs down to two groups; they are two events
-    when they agree less than ``threshold`` on average and each holds at least
-    ``min_part`` docs (a stray doc is no second event). Deterministic: ties go
-    to the earliest pair. Quadratic in the block's size, so callers pass one
-    story at a time and cap its size.
+    ``max_agreement``: the halves' mean cross-similarity divided by their
+    mean inner similarity must be below this. ``min_evidence``: each half
+    needs a name or number whose uneven spread has a chance probability of
+    at most 10 ** -min_evidence. ``min_part``: each half holds at least this
+    many docs. ``max_depth``: how many times a half may be split again.
     """
-    n = len(vectors)
-    sim = {
-        (i, j): similarity(vectors[i], vectors[j], name_weight)
-        for i in range(n)
-        for j in range(i + 1, n)
-    }
-    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
-    while len(groups) > 2:
-        x, y = max(sim, key=lambda pair: (sim[pair], -pair[0], -pair[1]))
-        _merge(sim, groups, x, y)
-    if len(groups) < 2:
-        return [0] * n
-    first, second = sorted(groups)
-    if sim[(first, second)] >= threshold or min(len(g) for g in groups.values()) < min_part:
-        return [0] * n
-    labels = [0] * n
-    for i in groups[second]:
-        labels[i] = 1
+
+    max_agreement: float = 0.3
+    min_evidence: float = 1.4
+    min_part: int = 3
+    max_depth: int = 3
+
+
+def split_story(members: Sequence[Member], idf: Mapping[str, float], rule: SplitRule) -> list[int]:
+    """A group number per member (0, 1, 2, …); all 0 when the story is one event.
+
+    ``idf`` holds the global IDF of every word and key the members carry.
+    Deterministic: the same members in the same order give the same groups.
+    Quadratic in the story's size, so callers cap it.
+    """
+    labels = [0] * len(members)
+    pending = [(list(range(len(members))), 0)]
+    groups = 1
+    while pending:
+        positions, depth = pending.pop()
+        halves = _two_events([members[p] for p in positions], idf, rule)
+        if halves is None:
+            continue
+        moved = [positions[i] for i in halves[1]]
+        for p in moved:
+            labels[p] = groups
+        groups += 1
+        if depth + 1 < rule.max_depth:
+            pending.append(([positions[i] for i in halves[0]], depth + 1))
+            pending.append((moved, depth + 1))
     return labels
 
 
-def _merge(sim: dict[tuple[int, int], float], groups: dict[int, list[int]], x: int, y: int) -> None:
-    """Fold group ``y`` into ``x`` (x < y), updating average links (Lance-Williams)."""
-    size_x, size_y = len(groups[x]), len(groups[y])
-    for k in groups:
-        if k in (x, y):
-            continue
-        link_x = sim.pop(_key(x, k))
-        link_y = sim.pop(_key(y, k))
-        sim[_key(x, k)] = (size_x * link_x + size_y * link_y) / (size_x + size_y)
-    del sim[(x, y)]
-    groups[x] = groups[x] + groups.pop(y)
+def _two_events(
+    members: Sequence[Member], idf: Mapping[str, float], rule: SplitRule
+) -> tuple[list[int], list[int]] | None:
+    if len(members) < 2 * rule.min_part:
+        return None
+    sim = local_matrix(members, idf)
+    first, second = bisect(sim)
+    if min(len(first), len(second)) < rule.min_part:
+        return None
+    if _agreement(sim, first, second) >= rule.max_agreement:
+        return None
+    a = [members[i].keys for i in first]
+    b = [members[i].keys for i in second]
+    if min(evidence(a, b), evidence(b, a)) < rule.min_evidence:
+        return None
+    return first, second
 
 
-def _key(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
+def local_matrix(members: Sequence[Member], idf: Mapping[str, float]) -> NDArray[np.float64]:
+    """Cosine similarities of the members under story-local weights (see module doc)."""
+    n = len(members)
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    tf: list[float] = []
+    # Words weigh 1 + log(count); a name or number adds 1 to its word's weight.
+    for row, member in enumerate(members):
+        for term, count in member.counts.items():
+            rows.append(row)
+            cols.append(vocab.setdefault(term, len(vocab)))
+            tf.append(1.0 + math.log(count))
+        for key in member.keys:
+            rows.append(row)
+            cols.append(vocab.setdefault(key, len(vocab)))
+            tf.append(1.0)
+    at = (np.array(rows), np.array(cols))
+    present = np.zeros((n, len(vocab)))
+    present[at] = 1.0
+    local_df = present.sum(axis=0)
+    local = np.maximum(0.0, np.log((n + 1) / (local_df + 0.5)))
+    weight = np.fromiter(map(idf.__getitem__, vocab), float, len(vocab)) * local
+    matrix = np.zeros((n, len(vocab)))
+    np.add.at(matrix, at, np.array(tf))
+    matrix *= weight
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms == 0.0, 1.0, norms)
+    sim: NDArray[np.float64] = matrix @ matrix.T
+    return sim
+
+
+def bisect(sim: NDArray[np.float64]) -> tuple[list[int], list[int]]:
+    """Two groups by normalised cut; the group holding member 0 comes first.
+
+    Members are ordered along the Fiedler vector of the similarity graph's
+    normalised Laplacian and cut where the normalised cut is least. Unlike
+    average linkage, which peels a lone outlier off first, this balances the
+    cut against each side's weight. Deterministic for the same matrix.
+    """
+    n = len(sim)
+    if n < 2:
+        return list(range(n)), []
+    weights = np.clip(sim, 0.0, None)
+    np.fill_diagonal(weights, 0.0)
+    degree = np.maximum(weights.sum(axis=1), 1e-12)
+    scale = 1.0 / np.sqrt(degree)
+    laplacian = np.eye(n) - scale[:, None] * weights * scale[None, :]
+    _, vectors = np.linalg.eigh(laplacian)
+    order = np.argsort(vectors[:, 1] * scale, kind="stable")
+    ordered = weights[np.ix_(order, order)]
+    # Moving the k-th member across adds its links to those after it and
+    # removes its links to those before: the cut after each k in one pass.
+    cuts = np.cumsum(np.triu(ordered, 1).sum(axis=1) - np.tril(ordered, -1).sum(axis=1))[:-1]
+    volume = np.cumsum(degree[order])[:-1]
+    total = float(degree.sum())
+    ncut = cuts / volume + cuts / np.maximum(total - volume, 1e-12)
+    at = int(np.argmin(ncut)) + 1
+    first = sorted(int(i) for i in order[:at])
+    second = sorted(int(i) for i in order[at:])
+    return (first, second) if 0 in first else (second, first)
+
+
+def _agreement(sim: NDArray[np.float64], first: list[int], second: list[int]) -> float:
+    """Mean similarity across the halves over mean similarity within them."""
+    between = float(sim[np.ix_(first, second)].mean())
+    inner = sum(float(sim[np.ix_(g, g)].sum()) - len(g) for g in (first, second))
+    pairs = sum(len(g) * (len(g) - 1) for g in (first, second))
+    within = inner / pairs if pairs else 0.0
+    return between / within if within > 0.0 else 1.0
+
+
+def evidence(side: Sequence[frozenset[str]], other: Sequence[frozenset[str]]) -> float:
+    """-log10 chance of the most unevenly spread name or number of ``side``.
+
+    For each key ``side`` mentions at least twice: the hypergeometric
+    probability that, if its mentions fell at random among all the docs,
+    ``side`` would hold as many of them as it does.
+    """
+    mine: Counter[str] = Counter()
+    for keys in side:
+        mine.update(keys)
+    theirs: Counter[str] = Counter()
+    for keys in other:
+        theirs.update(keys)
+    total, drawn = len(side) + len(other), len(side)
+    best = 0.0
+    for key, count in mine.items():
+        if count >= 2:
+            chance = _upper_tail(total, count + theirs[key], drawn, count)
+            best = max(best, -math.log10(chance))
+    return best
+
+
+def _upper_tail(total: int, marked: int, drawn: int, at_least: int) -> float:
+    """P(X >= at_least) for X ~ Hypergeometric(total, marked, drawn)."""
+    top = min(marked, drawn)
+    ways = sum(
+        math.comb(marked, x) * math.comb(total - marked, drawn - x)
+        for x in range(at_least, top + 1)
+    )
+    return ways / math.comb(total, drawn)
