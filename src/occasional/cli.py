@@ -486,13 +486,30 @@ def _corpus_command(func: F) -> F:
     return cli.command()(user_errors(func))  # type: ignore[return-value]
 
 
+@click.option(
+    "--embeddings",
+    is_flag=True,
+    help="Mix sentence embeddings into the scores (the embeddings extra; "
+    "build the model first with `occasional models build`).",
+)
+@click.option(
+    "--model",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Embedding model folder (default: <home>/models/minilm-m2v).",
+)
 @_corpus_command
-def cluster(input_file: Any, as_json: bool) -> None:
+def cluster(input_file: Any, as_json: bool, embeddings: bool, model: Path | None) -> None:
     """Group a JSONL corpus into stories, without touching the database."""
     from .stories import cluster_stories, find_copies
 
+    embed = None
+    if embeddings or model:
+        from .stories.embed import default_model_dir, load_embedder
+
+        home = click.get_current_context().find_root().obj["home"]
+        embed = load_embedder(model or default_model_dir(home)).encode
     docs = _read_jsonl(input_file)
-    for item in cluster_stories(docs, copies=find_copies(docs)):
+    for item in cluster_stories(docs, copies=find_copies(docs), embed=embed):
         if as_json:
             _print_json({"id": item.id, "story": item.story})
         else:
@@ -663,6 +680,38 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     engine = _engine(ctx)
     serve_forever(engine, host=host, port=port, log=err.print)
+
+
+# --- models ----------------------------------------------------------------------
+
+
+@cli.group()
+def models() -> None:
+    """Local models for optional features (built offline, never downloaded)."""
+
+
+@models.command("build")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the model to (default: <home>/models/minilm-m2v).",
+)
+@click.pass_context
+@user_errors
+def models_build(ctx: click.Context, output: Path | None) -> None:
+    """Distil the story embedding model from the installed all-MiniLM-L6-v2 weights.
+
+    Needs the embeddings-build extra (PyTorch included); takes a minute or two.
+    """
+    import time
+
+    from .stories.embed import default_model_dir, distill_model
+
+    target = output or default_model_dir(ctx.find_root().obj["home"])
+    err.print(f"distilling into {target} …", markup=False)
+    started = time.monotonic()
+    built = distill_model(target)
+    out.print(f"built {built} in {time.monotonic() - started:.0f} s", markup=False)
 
 
 # --- the demo --------------------------------------------------------------------

@@ -102,6 +102,14 @@ class StorySettings(BaseModel):
     source_preference: tuple[str, ...] = Field(
         (), description="Hosts preferred as the original, best first, when evidence ties."
     )
+    embeddings: bool = Field(
+        False,
+        description="Mix sentence embeddings into story scores "
+        "(the embeddings extra and `occasional models build`).",
+    )
+    embedding_model: Path | None = Field(
+        None, description="Folder of the embedding model (default: <home>/models/minilm-m2v)."
+    )
 
 
 class DigestSettings(BaseModel):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from ..config import Config
 from ..storage.base import (
     Storage,
 )
 from ..stories import StoryOverride, build_stories, cluster_stories, copy_groups
+from ..stories.cluster import Embed
+from ..stories.embed import Embedder, default_model_dir, load_embedder
 from ..text import html_to_text
 from ..types import Article, Doc, Story
 
@@ -46,10 +50,29 @@ def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Sto
     copies = groups.decisions
     previous = {article.id: article.story for article in articles if article.story}
     overrides = [StoryOverride(o.kind, o.a, o.b) for o in storage.story_overrides()]
-    assignments = cluster_stories(docs, previous=previous, overrides=overrides, copies=copies)
+    assignments = cluster_stories(
+        docs, previous=previous, overrides=overrides, copies=copies, embed=_embed(config)
+    )
     stories = build_stories(docs, assignments)
     # What readers see of a copy is why its group's original is the original.
     stored = [replace(d, reason=groups.original_reason(d.id)) for d in copies]
     storage.set_copies(stored, {d.id: groups.original_url(d.id) for d in stored if d.copy_of})
     storage.set_stories(stories, assignments)
     return stories
+
+
+def _embed(config: Config) -> Embed | None:
+    """The embedding model's encode when ``stories.embeddings`` is on, else None.
+
+    Raises ConfigError when it is on and the model or the extra is missing.
+    """
+    if not config.stories.embeddings:
+        return None
+    folder = config.stories.embedding_model or default_model_dir(config.home)
+    return _load_embedder(folder.expanduser().resolve()).encode
+
+
+@functools.lru_cache(maxsize=2)
+def _load_embedder(folder: Path) -> Embedder:
+    # Loading takes about half a second; a serve process refreshes stories often.
+    return load_embedder(folder)
