@@ -238,3 +238,10 @@ def test_a_second_event_leaves_a_story_an_earlier_run_made() -> None:
     williams = {stories[d.id] for d in docs if d.id.startswith("williams")}
     assert len(williams) == 1
     assert williams.isdisjoint(earlier.values())
+
+
+def test_many_reports_repeating_one_text_form_one_story() -> None:
+    # Every word is in every doc, so none is rare: the least common still find the story.
+    text = "Exactly the same report about the Alder Street fire and its 42 families."
+    docs = [Doc(f"r{i}", "Alder Street fire", text, T0 + timedelta(minutes=i)) for i in range(30)]
+    assert len({a.story for a in cluster_stories(docs)}) == 1

@@ -35,6 +35,8 @@ from .text import STOPWORDS, joined_numbers, words_and_names
 __all__ = ["ClusterOptions", "Clusterer", "DocFeatures", "features", "lead"]
 
 _LEAD_TOKENS = 80
+# Words looked up for a doc whose every word is common (see Clusterer._lookup).
+_FALLBACK_TERMS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,6 +449,13 @@ class Clusterer:
         rare = sorted(compress(words, map(limit.__ge__, map(df.__getitem__, words))))
         # The rarest words name the event; common ones would only add noise and time.
         rare.sort(key=df.__getitem__)  # stable: (frequency, word) order, keys in C
+        if not rare and words:
+            # Every word is common (a small window, or many reports repeating
+            # one text): its few least common words still find the stories
+            # that share them, at a cost bounded by ``max_postings``.
+            rare = sorted(words)
+            rare.sort(key=df.__getitem__)
+            return tuple(rare[:_FALLBACK_TERMS])
         return tuple(rare[: opts.lookup_terms])
 
     def _probe(self, doc: DocFeatures, vocab: set[str] | None = None) -> _Probe:
