@@ -72,8 +72,9 @@ class ClusterOptions:
     ``split_max_size`` docs are cut when their halves agree less than
     ``split_agreement`` (0 turns splitting off) and each half has a name or
     number concentrated in it with chance probability at most
-    10 ** -``split_evidence``; halves hold at least ``split_min_part`` docs
-    and are split again up to ``split_depth`` levels. Before the split,
+    10 ** -``split_evidence``; each unit of evidence beyond that allows
+    ``split_trade`` more agreement. Halves hold at least ``split_min_part``
+    docs and are split again up to ``split_depth`` levels. Before the split,
     stories of at most ``gather_size`` docs fold into the bigger story their
     docs score at least ``gather_threshold`` with on average.
 
@@ -104,6 +105,7 @@ class ClusterOptions:
     split_evidence: float = 1.4
     split_min_part: int = 3
     split_depth: int = 3
+    split_trade: float = 0.08
     split_max_size: int = 200
     embedding_weight: float = 0.1
     gather_size: int = 8
@@ -273,7 +275,11 @@ class Clusterer:
         """
         opts = self.options
         rule = SplitRule(
-            opts.split_agreement, opts.split_evidence, opts.split_min_part, opts.split_depth
+            opts.split_agreement,
+            opts.split_evidence,
+            opts.split_min_part,
+            opts.split_depth,
+            opts.split_trade,
         )
         members: defaultdict[int, list[int]] = defaultdict(list)
         for position, label in enumerate(self.labels):

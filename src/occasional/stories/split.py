@@ -50,12 +50,15 @@ class SplitRule:
     needs a name or number whose uneven spread has a chance probability of
     at most 10 ** -min_evidence. ``min_part``: each half holds at least this
     many docs. ``max_depth``: how many times a half may be split again.
+    ``trade``: each unit of evidence beyond ``min_evidence`` raises the
+    agreement allowed by this much (strong names outweigh shared words).
     """
 
     max_agreement: float = 0.3
     min_evidence: float = 1.4
     min_part: int = 3
     max_depth: int = 3
+    trade: float = 0.08
 
 
 def split_story(members: Sequence[Member], idf: Mapping[str, float], rule: SplitRule) -> list[int]:
@@ -92,11 +95,14 @@ def _two_events(
     first, second = bisect(sim)
     if min(len(first), len(second)) < rule.min_part:
         return None
-    if _agreement(sim, first, second) >= rule.max_agreement:
-        return None
     a = [members[i].keys for i in first]
     b = [members[i].keys for i in second]
-    if min(evidence(a, b), evidence(b, a)) < rule.min_evidence:
+    found = min(evidence(a, b), evidence(b, a))
+    if found < rule.min_evidence:
+        return None
+    # Strong name evidence buys leave for halves whose words still agree.
+    allowed = rule.max_agreement + rule.trade * (found - rule.min_evidence)
+    if _agreement(sim, first, second) >= allowed:
         return None
     return first, second
 
