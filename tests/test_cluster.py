@@ -158,7 +158,7 @@ def test_candidates_come_from_the_index_not_all_stories() -> None:
     for i in range(50):
         clusterer.add(features(f"Topic{i} alpha{i} beta{i}", f"gamma{i} delta{i}", None))
     probe = features("Topic7 alpha7", "gamma7", None)
-    assert clusterer._candidates(probe) == [7]
+    assert clusterer._candidates(clusterer._lookup(set(probe.terms) | probe.keys)) == [7]
 
 
 def test_undated_docs_cluster_and_sort_after_dated_ones() -> None:

@@ -125,16 +125,19 @@ class DocFeatures:
     vector: NDArray[np.float32] | None = None
 
 
+def _opening(text: str) -> str:
+    return " ".join(text.split(maxsplit=_LEAD_TOKENS)[:_LEAD_TOKENS])
+
+
 def lead(title: str, text: str) -> str:
     """A doc's title and the first words of its text: what a story is judged on."""
-    return f"{title}\n" + " ".join(text.split(maxsplit=_LEAD_TOKENS)[:_LEAD_TOKENS])
+    return f"{title}\n{_opening(text)}"
 
 
 def features(title: str, text: str, published: datetime | None) -> DocFeatures:
     """Title and lead of one doc as :class:`DocFeatures` (called per doc, pure)."""
-    lead = " ".join(text.split(maxsplit=_LEAD_TOKENS)[:_LEAD_TOKENS])
     heading, title_names = words_and_names(title)
-    body, body_names = words_and_names(lead)
+    body, body_names = words_and_names(_opening(text))
     words = heading + body
     # Title words count twice: a headline names the event on purpose. Counted
     # in C, then filtered once per distinct word (first-seen order kept);
@@ -243,26 +246,28 @@ class Clusterer:
         """
         opts = self.options
         splitting = opts.split_agreement > 0
-        # Frequencies no longer change, so each doc's weights are looked up once.
-        probes = [self._probe(doc) for doc in self._docs] if opts.refine_rounds or splitting else []
-        self._sweep(probes, opts.refine_rounds, None)
+        if not (opts.refine_rounds or opts.gather_size or splitting):
+            return
+        # Frequencies no longer change, so each doc's weights and rare words
+        # are looked up once for every step below.
+        probes = [self._probe(doc) for doc in self._docs]
+        lookups = [self._lookup(set(doc.terms) | doc.keys) for doc in self._docs]
+        self._sweep(probes, lookups)
         if opts.gather_size:
-            self._gather(probes)
+            self._gather(probes, lookups)
         if splitting:
             self._split(probes)
 
-    def _sweep(self, probes: list[_Probe], rounds: int, touched: set[int] | None) -> None:
-        """``rounds`` times, move unforced docs of changed stories to their best story.
-
-        ``touched`` None means every story, in the first round.
-        """
-        for _ in range(rounds):
+    def _sweep(self, probes: list[_Probe], lookups: list[tuple[str, ...]]) -> None:
+        """``refine_rounds`` times, move unforced docs of changed stories to their best story."""
+        touched: set[int] | None = None  # None: every story, in the first round
+        for _ in range(self.options.refine_rounds):
             moved: set[int] = set()
             for position, probe in enumerate(probes):
                 label = self.labels[position]
                 if self._forced[position] or not self._unsettled(label, touched):
                     continue
-                if self._move(position, probe) != label:
+                if self._move(position, probe, lookups[position]) != label:
                     moved.update((label, self.labels[position]))
             touched = moved
 
@@ -298,7 +303,7 @@ class Clusterer:
             if any(groups) and kept:
                 self._regroup(label, positions, groups, probes)
 
-    def _gather(self, probes: list[_Probe]) -> None:
+    def _gather(self, probes: list[_Probe], lookups: list[tuple[str, ...]]) -> None:
         """Fold small stories into the bigger story their docs fit best on average.
 
         A story of at most ``gather_size`` docs joins the bigger story (over
@@ -316,7 +321,7 @@ class Clusterer:
         for label, positions in sorted(members.items()):
             if len(positions) > opts.gather_size or any(self._forced[p] for p in positions):
                 continue
-            found = set(chain.from_iterable(self._candidates(probes[p].doc) for p in positions))
+            found = set(chain.from_iterable(self._candidates(lookups[p]) for p in positions))
             best, best_score = None, opts.gather_threshold
             for idx in sorted(found):
                 story = self._stories[idx]
@@ -354,15 +359,14 @@ class Clusterer:
         # nothing a doc is scored against has changed much.
         return touched is None or label in touched or self._stories[label].size == 1
 
-    def _move(self, position: int, probe: _Probe) -> int:
+    def _move(self, position: int, probe: _Probe, lookup: tuple[str, ...]) -> int:
         """Put one doc in its best story now; returns that story's index."""
         current = self._stories[self.labels[position]]
-        doc = probe.doc
         self._leave(current, probe)
         opts = self.options
         best, best_score = None, opts.rejoin_threshold
         loose, loose_score = None, opts.attach_threshold
-        for idx in sorted({*self._candidates(doc), current.key}):
+        for idx in sorted({*self._candidates(lookup), current.key}):
             story = self._stories[idx]
             score = self._score(probe, story) if story.size else 0.0
             if score >= best_score:
@@ -423,14 +427,12 @@ class Clusterer:
         self._stories.append(_Story(len(self._stories)))
         return len(self._stories) - 1
 
-    def _candidates(self, doc: DocFeatures, lookup: tuple[str, ...] | None = None) -> list[int]:
-        """Stories sharing the most of the doc's rare words (``lookup``, else found now).
+    def _candidates(self, lookup: tuple[str, ...]) -> list[int]:
+        """Stories sharing the most of a doc's rare words (its :meth:`_lookup`).
 
         In no particular order: callers sort them.
         """
         opts = self.options
-        if lookup is None:
-            lookup = self._lookup(set(doc.terms) | doc.keys)
         index, cap = self._index, opts.max_postings
         # Each word's latest postings, sliced and counted without a Python loop.
         lists = map(itemgetter(slice(-cap, None)), map(index.get, lookup, repeat(())))
@@ -490,7 +492,7 @@ class Clusterer:
     def _best(self, probe: _Probe, lookup: tuple[str, ...]) -> int | None:
         best, best_score = None, self.options.threshold
         stories, score = self._stories, self._score
-        for idx in sorted(self._candidates(probe.doc, lookup)):
+        for idx in sorted(self._candidates(lookup)):
             found = score(probe, stories[idx])
             if found >= best_score:
                 best, best_score = idx, found
