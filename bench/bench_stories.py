@@ -6,7 +6,8 @@ A seeded generator writes a stream of news-like articles: events (each with
 its own names and topic words, and a time), several reports per event, and
 copies of some reports (aggregator wrappers with date line, tagline and
 "Source link", trimmed and lightly edited versions). Each system runs in its
-own process so its peak memory (ru_maxrss) is its own:
+own process, pinned to one core with one BLAS thread, so its peak memory
+(ru_maxrss) and its CPU time are its own:
 
 - ours: ``copy_groups`` then ``cluster_stories`` (copies join their original);
 - datasketch: MinHash (128 permutations) + MinHashLSH at threshold 0.5 over
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -224,7 +226,14 @@ def run_sklearn(docs: list[Doc]) -> dict[str, Any]:
 SYSTEMS = {"ours": run_ours, "datasketch": run_datasketch, "sklearn": run_sklearn}
 
 
+#: Thread pools numpy's BLAS and OpenMP would start, held to one thread each.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def child(system: str, n: int) -> None:
+    # One core: pinned, and numpy's BLAS told to use one thread (see main).
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     docs, _, _ = generate(n)
     docs.sort(key=lambda d: (d.published, d.id))
     cpu = time.process_time()
@@ -256,6 +265,7 @@ def main() -> None:
             check=True,
             capture_output=True,
             text=True,
+            env={**os.environ, **ONE_THREAD},
         ).stdout
         rows.append((system, json.loads(out)))
     _report(rows)

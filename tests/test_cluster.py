@@ -245,3 +245,35 @@ def test_many_reports_repeating_one_text_form_one_story() -> None:
     text = "Exactly the same report about the Alder Street fire and its 42 families."
     docs = [Doc(f"r{i}", "Alder Street fire", text, T0 + timedelta(minutes=i)) for i in range(30)]
     assert len({a.story for a in cluster_stories(docs)}) == 1
+
+
+def _overlapping_reports(seed: int) -> list[tuple[str, str]]:
+    """Twelve events of four reports drawing on one small shared vocabulary, shuffled."""
+    rnd = random.Random(seed)
+    common = [f"topic{i}" for i in range(30)]
+    docs = []
+    for e in range(12):
+        names = [f"Name{e}x{k}" for k in range(3)]
+        words = rnd.sample(common, 6)
+        for _ in range(4):
+            picked = rnd.sample(words, 4) + rnd.sample(names, 2) + rnd.sample(common, 3)
+            docs.append((f"{names[0]} {picked[0]}", " ".join(picked)))
+    rnd.shuffle(docs)
+    return docs
+
+
+def _moved_by_sweep(**options: float) -> int:
+    """How many docs the sweep (no folding, no cuts) moves from where the pass put them."""
+    clusterer = Clusterer(ClusterOptions(gather_size=0, split_agreement=0, **options))
+    for title, text in _overlapping_reports(3):
+        clusterer.add(features(title, text, None))
+    added = list(clusterer.labels)
+    clusterer.refine()
+    return sum(a != b for a, b in zip(added, clusterer.labels, strict=True))
+
+
+def test_the_sweep_leaves_docs_that_joined_strongly_where_they_are() -> None:
+    reconsider_all = _moved_by_sweep(settle_score=1.1)  # no score is that high
+    assert reconsider_all >= 3
+    assert _moved_by_sweep(settle_score=0.0) == 0  # every doc counts as settled
+    assert 0 < _moved_by_sweep() < reconsider_all  # the default: weak joins only

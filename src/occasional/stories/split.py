@@ -26,6 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -110,32 +111,39 @@ def _two_events(
 def local_matrix(members: Sequence[Member], idf: Mapping[str, float]) -> NDArray[np.float64]:
     """Cosine similarities of the members under story-local weights (see module doc)."""
     n = len(members)
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    tf: list[float] = []
+    # Each member's words, then its names and numbers: one row of entries.
+    entries = [[*m.counts, *m.keys] for m in members]
+    flat = list(chain.from_iterable(entries))
+    vocab = {term: col for col, term in enumerate(dict.fromkeys(flat))}
+    width = len(vocab)
+    rows = np.repeat(np.arange(n), [len(e) for e in entries])
+    cells = rows * width + np.fromiter(map(vocab.__getitem__, flat), np.int64, len(flat))
     # Words weigh 1 + log(count); a name or number adds 1 to its word's weight.
-    for row, member in enumerate(members):
-        for term, count in member.counts.items():
-            rows.append(row)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            tf.append(1.0 + math.log(count))
-        for key in member.keys:
-            rows.append(row)
-            cols.append(vocab.setdefault(key, len(vocab)))
-            tf.append(1.0)
-    at = (np.array(rows), np.array(cols))
-    present = np.zeros((n, len(vocab)))
-    present[at] = 1.0
-    local_df = present.sum(axis=0)
+    tf = np.fromiter(
+        chain.from_iterable(
+            chain(map(math.log, m.counts.values()), repeat(0.0, len(m.keys))) for m in members
+        ),
+        float,
+        len(flat),
+    )
+    tf += 1.0
+    # One value per (member, word): a name that is also a word adds up.
+    cells, inverse = np.unique(cells, return_inverse=True)
+    values = np.asarray(np.bincount(inverse, weights=tf, minlength=len(cells)), np.float64)
+    row, col = np.divmod(cells, width)
+    local_df = np.bincount(col, minlength=width)
     local = np.maximum(0.0, np.log((n + 1) / (local_df + 0.5)))
-    weight = np.fromiter(map(idf.__getitem__, vocab), float, len(vocab)) * local
-    matrix = np.zeros((n, len(vocab)))
-    np.add.at(matrix, at, np.array(tf))
-    matrix *= weight
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms == 0.0, 1.0, norms)
+    values *= (np.fromiter(map(idf.__getitem__, vocab), float, width) * local)[col]
+    norms = np.sqrt(np.bincount(row, weights=values * values, minlength=n))
+    values /= np.where(norms == 0.0, 1.0, norms)[row]
+    # Only words two members share add to a similarity: the matrix keeps those.
+    shared = local_df[col] > 1
+    kept = np.flatnonzero(local_df > 1)
+    matrix = np.zeros((n, len(kept)))
+    matrix[row[shared], np.searchsorted(kept, col[shared])] = values[shared]
     sim: NDArray[np.float64] = matrix @ matrix.T
+    # A member's similarity with itself counts its unshared words too.
+    np.fill_diagonal(sim, np.where(norms == 0.0, 0.0, 1.0))
     return sim
 
 
