@@ -1,6 +1,6 @@
 """Copies and stories over a synthetic stream: ours versus the usual tools.
 
-    python bench/bench_stories.py [--n 100000] [--baseline-n 10000]
+    python bench/bench_stories.py [--n 100000] [--baseline-n 10000] [--repeat 3]
 
 A seeded generator writes a stream of news-like articles: events (each with
 its own names and topic words, and a time), several reports per event, and
@@ -15,8 +15,11 @@ own process, pinned to one core with one BLAS thread, so its peak memory
 - sklearn: TfidfVectorizer over title and lead, then single-pass clustering
   by cosine to every centroid (threshold 0.3), the textbook baseline.
 
-Baselines run on ``--baseline-n`` articles when that is smaller (they get
-slower as the window grows; their articles/s is then a best case).
+Each system runs ``--repeat`` times; the run with the median CPU time is
+reported, with the range of all runs (this machine's speed drifts by a
+fifth from minute to minute). Baselines run on ``--baseline-n`` articles
+when that is smaller (they get slower as the window grows; their
+articles/s is then a best case).
 Quality is reported too: pairwise copy precision/recall against the
 generator's copy groups, BCubed F1 of stories against its events.
 """
@@ -248,6 +251,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--baseline-n", type=int, default=10_000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each system; the median CPU time is kept"
+    )
     parser.add_argument("--child", choices=sorted(SYSTEMS))
     args = parser.parse_args()
     if args.child:
@@ -260,15 +266,24 @@ def main() -> None:
         ("datasketch", min(args.n, args.baseline_n)),
         ("sklearn", min(args.n, args.baseline_n)),
     ):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", system, "--n", str(n)],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, **ONE_THREAD},
-        ).stdout
-        rows.append((system, json.loads(out)))
+        runs = [_run_child(system, n) for _ in range(max(1, args.repeat))]
+        runs.sort(key=lambda run: float(run["cpu"]))
+        median = runs[len(runs) // 2]
+        median["cpu_range"] = (runs[0]["cpu"], runs[-1]["cpu"])
+        rows.append((system, median))
     _report(rows)
+
+
+def _run_child(system: str, n: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", system, "--n", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ONE_THREAD},
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result
 
 
 def _report(rows: list[tuple[str, dict[str, Any]]]) -> None:
@@ -295,6 +310,8 @@ def _report(rows: list[tuple[str, dict[str, Any]]]) -> None:
             f"{res['n'] / res['cpu']:>10.0f}{res['peak_mb']:>9.0f}"
             f"{copy_p:>8.3f}{copy_r:>8.3f}{story_f:>9.3f}"
         )
+        low, high = res["cpu_range"]
+        print(f"{'  runs (cpu art/s)':<18}{'':>17}{res['n'] / high:>10.0f} to {res['n'] / low:.0f}")
         if system == "ours":
             rates[("ours-copies", res["n"])] = res["n"] / res["copies_seconds"]
             copies_rate = rates[("ours-copies", res["n"])]

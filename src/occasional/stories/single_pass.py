@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain, compress, islice, repeat
@@ -211,6 +212,9 @@ class Clusterer:
         # by every probe made meanwhile); reset whenever a doc is added.
         self._idf: dict[str, float] = {}
         self._idf_seen = -1
+        # log(k) for k = 0, 1, 2, ... (log(0) stands in as 0.0, never read):
+        # IDF is log(seen) - log(df + 1) + 1, two table reads per word.
+        self._logs: list[float] = [0.0]
 
     def add(
         self,
@@ -261,6 +265,7 @@ class Clusterer:
             return
         # Frequencies no longer change, so each doc's weights and rare words
         # are looked up once for every step below.
+        self._weigh_window()
         probes: list[_Probe] = []
         lookups: list[tuple[str, ...]] = []
         for doc in self._docs:
@@ -272,6 +277,12 @@ class Clusterer:
             self._gather(probes, lookups)
         if splitting:
             self._split(probes)
+
+    def _weigh_window(self) -> None:
+        """Weigh every word of the window at once (frequencies are final)."""
+        if self._idf_seen != self._seen:
+            self._idf, self._idf_seen = {}, self._seen
+        self._weigh(list(self._df))
 
     def _sweep(self, probes: list[_Probe], lookups: list[tuple[str, ...]]) -> None:
         """``refine_rounds`` times, move unsettled docs of changed stories to their best story."""
@@ -482,15 +493,26 @@ class Clusterer:
             return tuple(rare[:_FALLBACK_TERMS])
         return tuple(rare[: opts.lookup_terms])
 
+    def _weigh(self, words: Collection[str]) -> None:
+        """Put the IDF of ``words`` in the shared map: log(seen / (df + 1)) + 1."""
+        seen, logs = self._seen + 1, self._logs
+        while len(logs) <= seen:
+            logs.append(math.log(len(logs)))
+        # This runs for every word of every doc: table reads and arithmetic
+        # mapped in C, no Python-level loop.
+        base = logs[seen] + 1.0
+        frequencies = map(add, map(self._df.__getitem__, words), repeat(1))
+        self._idf.update(
+            zip(words, map(sub, repeat(base), map(logs.__getitem__, frequencies)), strict=True)
+        )
+
     def _probe(self, doc: DocFeatures, vocab: set[str] | None = None) -> _Probe:
         if vocab is None:
             vocab = set(doc.terms) | doc.keys
         if self._idf_seen != self._seen:
             self._idf, self._idf_seen = {}, self._seen
         idf = self._idf
-        # The IDF formula inlined: this runs for every term of every doc.
-        seen, df, log = self._seen + 1, self._df, math.log
-        idf.update({t: log(seen / (df[t] + 1)) + 1.0 for t in vocab if t not in idf})
+        self._weigh(vocab.difference(idf) if idf else vocab)
         # (count * idf, word) pairs, heaviest first, built and sorted in C.
         terms, weight_of = doc.terms, idf.__getitem__
         weighted = sorted(
