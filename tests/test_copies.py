@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from occasional.stories.copies import copy_groups, find_copies
 from occasional.stories.fingerprint import wire_agency
-from occasional.stories.minhash import NUM_PERM, candidate_pairs, shingle_hashes, signatures
+from occasional.stories.minhash import (
+    NUM_PERM,
+    candidate_pairs,
+    shingle_hashes,
+    signatures,
+    token_hashes,
+)
 from occasional.types import Doc
 
 CORPUS = Path(__file__).parent / "fixtures" / "copies" / "corpus.json"
@@ -160,6 +166,20 @@ def test_lsh_pairs_similar_and_not_unrelated_docs() -> None:
     assert (4, 30) in pairs
     assert all(31 not in pair for pair in pairs)
     assert len(pairs) < 10
+
+
+def test_a_token_hashes_the_same_wherever_it_stands() -> None:
+    hashed = token_hashes("ab ba café ab x ab")
+    again = token_hashes("café ab")
+    assert hashed[0] == hashed[3] == hashed[5] == again[1]
+    assert hashed[2] == again[0]
+    assert len(hashed) == 6 and len(set(hashed[:3].tolist())) == 3  # anagrams differ
+    assert token_hashes("").shape == (1,)  # one empty token, as " ".split(" ") gives
+
+
+def test_token_hashes_do_not_collide_over_a_large_vocabulary() -> None:
+    words = [f"w{i}" for i in range(200_000)] + [str(i) for i in range(200_000)]
+    assert len(np.unique(token_hashes(" ".join(words)))) == len(words)
 
 
 def test_shingles_do_not_cross_paragraphs() -> None:

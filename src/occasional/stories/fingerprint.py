@@ -88,15 +88,14 @@ def fingerprints(docs: Sequence[Doc]) -> list[Fingerprint]:
     for start in range(0, len(docs), _BLOCK):
         block = docs[start : start + _BLOCK]
         read = [_read(doc) for doc in block]
-        shingles = many_shingles([(flat, lengths) for _, flat, lengths, _ in read])
-        for doc, (lowered, flat, _, found), hashes in zip(block, read, shingles, strict=True):
-            prints.append(_assemble(doc, lowered, len(flat), found, hashes))
+        shingles = many_shingles([(lowered, lengths) for lowered, lengths, _ in read])
+        for doc, (lowered, lengths, found), hashes in zip(block, read, shingles, strict=True):
+            prints.append(_assemble(doc, lowered, sum(lengths), found, hashes))
     return prints
 
 
-def _read(doc: Doc) -> tuple[str, list[str], list[int], frozenset[str]]:
-    lowered, lengths, found = paragraph_words(body_paragraphs(doc.text))
-    return lowered, lowered.split(" ") if lowered else [], lengths, found
+def _read(doc: Doc) -> tuple[str, list[int], frozenset[str]]:
+    return paragraph_words(body_paragraphs(doc.text))
 
 
 def _assemble(

@@ -1,7 +1,8 @@
 """MinHash signatures and LSH banding, vectorised with numpy.
 
-Called by :mod:`occasional.stories.copies`: :func:`shingle_hashes` turns a
-doc's paragraphs into a sorted array of 32-bit word-shingle hashes,
+Called by :mod:`occasional.stories.copies`: :func:`token_hashes` hashes every
+token of a text at once, :func:`shingle_hashes` turns a doc's paragraphs into
+a sorted array of 32-bit word-shingle hashes,
 :func:`signatures` computes the MinHash signatures of many docs at once, and
 :func:`candidate_pairs` returns the pairs of docs that share a band — the
 only pairs copy detection verifies. :func:`band_keys` and :func:`band_pairs`
@@ -11,7 +12,6 @@ Deterministic (fixed seeds, no ``hash()``); pure; nothing raises.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,6 +29,7 @@ __all__ = [
     "paragraph_shingles",
     "shingle_hashes",
     "signatures",
+    "token_hashes",
 ]
 
 U32 = npt.NDArray[np.uint32]
@@ -49,21 +50,49 @@ _rng = np.random.default_rng(20_240_611)
 _A = (_rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)).astype(np.uint64)
 _B = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64).astype(np.uint64)
 _POW = np.array([0x100000001B3**i % 2**64 for i in range(SHINGLE)], dtype=np.uint64)
-_token_cache: dict[str, int] = {}
+# Token hashes: a polynomial over each token's UTF-8 bytes, base _BASE modulo
+# 2**64 (numpy's uint64 arithmetic wraps), read off prefix sums so a whole
+# block of text hashes in a few array operations; then mixed (xorshift-multiply).
+_BASE = 0x100000001B3
+_BASE_INVERSE = pow(_BASE, -1, 2**64)
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
+_SPACE = ord(" ")
+_powers: list[U64] = []  # _BASE ** i and _BASE_INVERSE ** i, grown as needed
 
 
-def _token_hashes(words: Sequence[str]) -> list[int]:
-    try:  # after warm-up nearly every word is known: one C-level pass
-        return list(map(_token_cache.__getitem__, words))
-    except KeyError:
-        pass
-    missing = set(words).difference(_token_cache)
-    if len(_token_cache) + len(missing) > 2_000_000:  # a cache, not a vocabulary store
-        _token_cache.clear()
-        missing = set(words)
-    for token in missing:
-        _token_cache[token] = zlib.crc32(token.encode("utf-8")) * 0x9E3779B1 + len(token)
-    return list(map(_token_cache.__getitem__, words))
+def _power_tables(size: int) -> tuple[U64, U64]:
+    """_BASE ** i and its inverse for every i < size (at least): kept, grown by doubling."""
+    if not _powers or len(_powers[0]) < size:
+        length = max(size, 2 * len(_powers[0]) if _powers else 0, 1 << 16)
+        tables = []
+        for base in (_BASE, _BASE_INVERSE):
+            steps = np.full(length, base, dtype=np.uint64)
+            steps[0] = 1
+            tables.append(np.cumprod(steps, dtype=np.uint64))  # wraps modulo 2**64
+        _powers[:] = tables
+    return _powers[0], _powers[1]
+
+
+def token_hashes(joined: str) -> U64:
+    """A 64-bit hash of each token of ``joined`` (tokens separated by single spaces).
+
+    The same token always hashes the same, wherever it stands: one
+    polynomial over its UTF-8 bytes, computed for all tokens at once from
+    prefix sums (no per-token Python work, no cache of seen tokens).
+    """
+    data = np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+    power, inverse = _power_tables(len(data) + 1)
+    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum(data * power[: len(data)], out=prefix[1:])
+    spaces = np.flatnonzero(data == _SPACE)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [len(data)]))
+    hashed = (prefix[ends] - prefix[starts]) * inverse[starts]
+    hashed += (ends - starts).astype(np.uint64)  # "" and "\0" differ
+    hashed ^= hashed >> np.uint64(31)
+    hashed *= _MIX
+    hashed ^= hashed >> np.uint64(29)
+    return hashed
 
 
 def shingle_hashes(paragraphs: Sequence[Sequence[str]]) -> U32:
@@ -81,7 +110,7 @@ def paragraph_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
     """:func:`shingle_hashes` of paragraphs given as all their words and each one's length."""
     if not words:
         return np.zeros(0, dtype=np.uint32)
-    toks = np.array(_token_hashes(words), dtype=np.uint64)
+    toks = token_hashes(" ".join(words))
     if len(toks) < SHINGLE:
         return np.unique((toks.sum() & _MASK32).astype(np.uint32).reshape(1))
     # The window sums term by term (wrapping uint64, as a dot product would).
@@ -96,25 +125,27 @@ def paragraph_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
     return np.unique((mixed & _MASK32).astype(np.uint32))
 
 
-def many_shingles(docs: Sequence[tuple[Sequence[str], Sequence[int]]]) -> list[U32]:
-    """:func:`paragraph_shingles` of many docs (each as words and paragraph lengths).
+def many_shingles(docs: Sequence[tuple[str, Sequence[int]]]) -> list[U32]:
+    """:func:`paragraph_shingles` of many docs, each as its tokens joined by single
+    spaces and the number of tokens in each paragraph.
 
     The same arrays, with the array work done once for the whole batch: the
-    windows of all docs at once, then one sort that dedupes within each doc.
+    tokens of all docs hashed at once, their windows, then one sort that
+    dedupes within each doc.
     """
     found: list[U32 | None] = [None] * len(docs)
-    words: list[str] = []
+    texts: list[str] = []
     lengths: list[int] = []
     owners: list[int] = []  # the batch doc of each paragraph
-    for index, (flat, sizes) in enumerate(docs):
-        if len(flat) < SHINGLE:  # empty, or one short shingle: the single-doc rule
-            found[index] = paragraph_shingles(flat, sizes)
+    for index, (joined, sizes) in enumerate(docs):
+        if sum(sizes) < SHINGLE:  # empty, or one short shingle: the single-doc rule
+            found[index] = paragraph_shingles(joined.split(" ") if joined else [], sizes)
             continue
-        words.extend(flat)
+        texts.append(joined)
         lengths.extend(sizes)
         owners.extend([index] * len(sizes))
-    if words:
-        toks = np.array(_token_hashes(words), dtype=np.uint64)
+    if texts:
+        toks = token_hashes(" ".join(texts))
         count = len(toks) - SHINGLE + 1
         mixed = toks[:count] * _POW[0]
         for k in range(1, SHINGLE):
