@@ -188,6 +188,39 @@ class _Probe:
     key_idf: tuple[float, ...]
 
 
+class _Window:
+    """Each added doc's refinement probe and rare words, made when first asked for.
+
+    Refinement runs with final frequencies, so both depend on the doc alone.
+    """
+
+    def __init__(self, clusterer: Clusterer) -> None:
+        self._clusterer = clusterer
+        self._probes: dict[int, _Probe] = {}
+        self._lookups: dict[int, tuple[str, ...]] = {}
+
+    def probe(self, position: int) -> _Probe:
+        """The probe of the doc added at ``position``."""
+        found = self._probes.get(position)
+        if found is None:
+            found = self._make(position)
+        return found
+
+    def lookup(self, position: int) -> tuple[str, ...]:
+        """The rare words of the doc added at ``position`` (see ``Clusterer._lookup``)."""
+        if position not in self._lookups:
+            self._make(position)
+        return self._lookups[position]
+
+    def _make(self, position: int) -> _Probe:
+        clusterer = self._clusterer
+        doc = clusterer._docs[position]
+        vocab = set(doc.terms) | doc.keys
+        probe = self._probes[position] = clusterer._probe(doc, vocab)
+        self._lookups[position] = clusterer._lookup(vocab)
+        return probe
+
+
 class Clusterer:
     """One pass over docs in (published, id) order; ``add`` returns the story index.
 
@@ -263,20 +296,16 @@ class Clusterer:
         splitting = opts.split_agreement > 0
         if not (opts.refine_rounds or opts.gather_size or splitting):
             return
-        # Frequencies no longer change, so each doc's weights and rare words
-        # are looked up once for every step below.
+        # Frequencies no longer change: every word is weighed once, and each
+        # doc's probe and rare words are made once, when a step first needs
+        # them (settled docs in stories nothing folds or cuts never do).
         self._weigh_window()
-        probes: list[_Probe] = []
-        lookups: list[tuple[str, ...]] = []
-        for doc in self._docs:
-            vocab = set(doc.terms) | doc.keys
-            probes.append(self._probe(doc, vocab))
-            lookups.append(self._lookup(vocab))
-        self._sweep(probes, lookups)
+        window = _Window(self)
+        self._sweep(window)
         if opts.gather_size:
-            self._gather(probes, lookups)
+            self._gather(window)
         if splitting:
-            self._split(probes)
+            self._split(window)
 
     def _weigh_window(self) -> None:
         """Weigh every word of the window at once (frequencies are final)."""
@@ -284,22 +313,22 @@ class Clusterer:
             self._idf, self._idf_seen = {}, self._seen
         self._weigh(list(self._df))
 
-    def _sweep(self, probes: list[_Probe], lookups: list[tuple[str, ...]]) -> None:
+    def _sweep(self, window: _Window) -> None:
         """``refine_rounds`` times, move unsettled docs of changed stories to their best story."""
         touched: set[int] | None = None  # None: every story, in the first round
         for _ in range(self.options.refine_rounds):
             moved: set[int] = set()
-            for position, probe in enumerate(probes):
-                label = self.labels[position]
+            for position, label in enumerate(self.labels):
                 if self._forced[position] or self._settled[position]:
                     continue
                 if not self._unsettled(label, touched):
                     continue
-                if self._move(position, probe, lookups[position]) != label:
+                probe, lookup = window.probe(position), window.lookup(position)
+                if self._move(position, probe, lookup) != label:
                     moved.update((label, self.labels[position]))
             touched = moved
 
-    def _split(self, probes: list[_Probe]) -> None:
+    def _split(self, window: _Window) -> None:
         """Cut stories that hold two events.
 
         A story holding forced docs (an earlier run's decisions) is cut only
@@ -320,17 +349,17 @@ class Clusterer:
         for label, positions in sorted(members.items()):
             if not 2 * rule.min_part <= len(positions) <= opts.split_max_size:
                 continue
-            # Every refinement probe shares one IDF map (frequencies are final).
-            idf = probes[positions[0]].idf
-            block = [Member(probes[p].counts, probes[p].doc.keys) for p in positions]
-            groups = split_story(block, idf, rule)
+            # A stored doc keeps only its vector's words: what its probe counts.
+            docs = self._docs
+            block = [Member(docs[p].terms, docs[p].keys) for p in positions]
+            groups = split_story(block, self._idf, rule)
             # Docs placed by an earlier run keep their story: a cut stands
             # only when they all stay on the story's side of it.
             kept = all(g == 0 for p, g in zip(positions, groups, strict=True) if self._forced[p])
             if any(groups) and kept:
-                self._regroup(label, positions, groups, probes)
+                self._regroup(label, positions, groups, window)
 
-    def _gather(self, probes: list[_Probe], lookups: list[tuple[str, ...]]) -> None:
+    def _gather(self, window: _Window) -> None:
         """Fold small stories into the bigger story their docs fit best on average.
 
         A story of at most ``gather_size`` docs joins the bigger story (over
@@ -348,25 +377,26 @@ class Clusterer:
         for label, positions in sorted(members.items()):
             if len(positions) > opts.gather_size or any(self._forced[p] for p in positions):
                 continue
-            found = set(chain.from_iterable(self._candidates(lookups[p]) for p in positions))
+            found = set(chain.from_iterable(self._candidates(window.lookup(p)) for p in positions))
             best, best_score = None, opts.gather_threshold
             for idx in sorted(found):
                 story = self._stories[idx]
                 if story.size <= opts.gather_size:
                     continue
-                score = sum(self._score(probes[p], story) for p in positions) / len(positions)
+                score = sum(self._score(window.probe(p), story) for p in positions)
+                score /= len(positions)
                 if score >= best_score:
                     best, best_score = idx, score
             if best is not None:
                 folds.append((label, best))
         for label, target in folds:
             for p in members[label]:
-                self._leave(self._stories[label], probes[p])
-                self._join(self._stories[target], probes[p])
+                self._leave(self._stories[label], window.probe(p))
+                self._join(self._stories[target], window.probe(p))
                 self.labels[p] = target
 
     def _regroup(
-        self, label: int, positions: list[int], groups: list[int], probes: list[_Probe]
+        self, label: int, positions: list[int], groups: list[int], window: _Window
     ) -> None:
         """Move each group but group 0 to a new story."""
         # Group 0 holds the story's first doc, so it keeps the story (and its id).
@@ -376,8 +406,8 @@ class Clusterer:
                 continue
             if group not in new:
                 new[group] = self.new_story()
-            self._leave(self._stories[label], probes[position])
-            self._join(self._stories[new[group]], probes[position])
+            self._leave(self._stories[label], window.probe(position))
+            self._join(self._stories[new[group]], window.probe(position))
             self.labels[position] = new[group]
 
     def _unsettled(self, label: int, touched: set[int] | None) -> bool:
