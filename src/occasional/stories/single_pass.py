@@ -98,7 +98,7 @@ class ClusterOptions:
     words_alone: float = 0.35
     half_life_hours: float = 36.0
     window_days: float = 7.0
-    max_candidates: int = 5
+    max_candidates: int = 4
     rare_fraction: float = 0.1
     max_postings: int = 10
     lookup_terms: int = 30
