@@ -277,3 +277,26 @@ def test_the_sweep_leaves_docs_that_joined_strongly_where_they_are() -> None:
     assert reconsider_all >= 3
     assert _moved_by_sweep(settle_score=0.0) == 0  # every doc counts as settled
     assert 0 < _moved_by_sweep() < reconsider_all  # the default: weak joins only
+
+
+def test_clustering_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    import numpy as np
+
+    seen: list[bool] = []
+
+    def embed(texts: object) -> np.ndarray:
+        seen.append(gc.isenabled())  # called in the middle of the pass
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)  # type: ignore[arg-type]
+
+    docs, _ = _event_docs()
+    assert gc.isenabled()
+    cluster_stories(docs, embed=embed)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        cluster_stories(docs)
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..exceptions import InputError
+from ..gcpause import collector_paused
 from ..types import CopyDecision, Doc, StoryAssignment
 from .single_pass import Clusterer, ClusterOptions, features, lead
 
@@ -79,7 +80,8 @@ def cluster_stories(
     """
     known = {doc.id for doc in docs}
     originals = {c.id: c.copy_of for c in copies if c.copy_of in known and c.copy_of != c.id}
-    stories = _single_pass(docs, previous or {}, originals, options, embed)
+    with collector_paused():
+        stories = _single_pass(docs, previous or {}, originals, options, embed)
     for doc_id, original in originals.items():
         stories[doc_id] = stories[_root(original, originals)]
     for override in overrides:

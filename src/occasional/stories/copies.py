@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..gcpause import collector_paused
 from ..types import CopyDecision, Doc
 from .fingerprint import CopyThresholds, Fingerprint, fingerprints, is_near_copy
 from .minhash import band_keys, band_pairs
@@ -78,6 +79,13 @@ def copy_groups(
 ) -> CopyGroups:
     """Group copies among ``docs`` and pick each group's original (see the module doc)."""
     limits = thresholds or CopyThresholds()
+    with collector_paused():
+        return _copy_groups(docs, preference, limits)
+
+
+def _copy_groups(
+    docs: Sequence[Doc], preference: Sequence[str], limits: CopyThresholds
+) -> CopyGroups:
     prints = fingerprints(docs)
     links = _UnionFind(len(docs))
     for i, j in _exact_pairs(prints):
