@@ -174,7 +174,7 @@ def test_a_token_hashes_the_same_wherever_it_stands() -> None:
     assert hashed[0] == hashed[3] == hashed[5] == again[1]
     assert hashed[2] == again[0]
     assert len(hashed) == 6 and len(set(hashed[:3].tolist())) == 3  # anagrams differ
-    assert token_hashes("").shape == (1,)  # one empty token, as " ".split(" ") gives
+    assert token_hashes("").shape == (1,)  # one empty token, as "".split(" ") gives
 
 
 def test_token_hashes_do_not_collide_over_a_large_vocabulary() -> None:

@@ -113,16 +113,23 @@ def paragraph_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
     toks = token_hashes(" ".join(words))
     if len(toks) < SHINGLE:
         return np.unique((toks.sum() & _MASK32).astype(np.uint32).reshape(1))
-    # The window sums term by term (wrapping uint64, as a dot product would).
     count = len(toks) - SHINGLE + 1
-    mixed = toks[:count] * _POW[0]
-    for k in range(1, SHINGLE):
-        mixed += toks[k : k + count] * _POW[k]
+    mixed = _windows(toks)
     if len(lengths) > 1:
         para = np.repeat(np.arange(len(lengths)), lengths)
         mixed = mixed[para[:count] == para[SHINGLE - 1 :]]
     mixed ^= mixed >> np.uint64(29)
     return np.unique((mixed & _MASK32).astype(np.uint32))
+
+
+def _windows(toks: U64) -> U64:
+    """One hash per run of ``SHINGLE`` consecutive token hashes (paragraphs ignored)."""
+    # Summed term by term (wrapping uint64, as a dot product would).
+    count = len(toks) - SHINGLE + 1
+    mixed: U64 = toks[:count] * _POW[0]
+    for k in range(1, SHINGLE):
+        mixed += toks[k : k + count] * _POW[k]
+    return mixed
 
 
 def many_shingles(docs: Sequence[tuple[str, Sequence[int]]]) -> list[U32]:
@@ -147,9 +154,7 @@ def many_shingles(docs: Sequence[tuple[str, Sequence[int]]]) -> list[U32]:
     if texts:
         toks = token_hashes(" ".join(texts))
         count = len(toks) - SHINGLE + 1
-        mixed = toks[:count] * _POW[0]
-        for k in range(1, SHINGLE):
-            mixed += toks[k : k + count] * _POW[k]
+        mixed = _windows(toks)
         para = np.repeat(np.arange(len(lengths)), lengths)
         inside = para[:count] == para[SHINGLE - 1 :]  # within one paragraph, so one doc
         mixed = mixed[inside]
