@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,6 +25,7 @@ from . import __version__
 from .core import Engine, make_engine
 from .exceptions import InputError, OccasionalError
 from .jsonout import article_json, page_json, source_json, story_json
+from .pollview import poll_view, result_json
 
 __all__ = ["main"]
 
@@ -298,34 +300,19 @@ def export_opml(ctx: click.Context) -> None:
 @click.pass_context
 @user_errors
 def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
-    """Fetch due sources, their new articles' pages, and update stories."""
+    """Fetch due sources, their new articles' pages, and update stories.
+
+    Up to 40 sources get a row each; more get a summary and the failing ones.
+    """
     engine = _engine(ctx)
+    started = time.monotonic()
     with _progress("polling", not as_json) as (advance, total):
         report = engine.poll(everything=everything, progress=advance, on_total=total)
     if as_json:
         for result in report.sources:
-            _print_json(
-                {
-                    "source": result.source_id,
-                    "url": result.url,
-                    "status": result.status,
-                    "http_status": result.http_status,
-                    "entries": result.entries,
-                    "new": len(result.new_articles),
-                    "error": result.error,
-                }
-            )
+            _print_json(result_json(result))
         return
-    _print_poll_table(report)
-
-
-def _print_poll_table(report: Any) -> None:
-    table = Table("source", "status", "entries", "new", "note")
-    for r in sorted(report.sources, key=lambda r: r.url):
-        table.add_row(r.url, r.status, str(r.entries), str(len(r.new_articles)), r.error or "")
-    out.print(table)
-    extracted = sum(1 for p in report.pages if p.how == "extracted")
-    out.print(f"{len(report.new_articles)} new articles, {extracted} pages extracted")
+    out.print(poll_view(report, time.monotonic() - started))
 
 
 @cli.command()
@@ -703,7 +690,6 @@ def models_build(ctx: click.Context, output: Path | None) -> None:
 
     Needs the embeddings-build extra (PyTorch included); takes a minute or two.
     """
-    import time
 
     from .stories.embed import default_model_dir, distill_model
 

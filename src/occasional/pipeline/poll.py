@@ -16,6 +16,7 @@ from ..exceptions import (
     OccasionalError,
 )
 from ..fetch.client import Fetcher
+from ..fetch.hostqueue import HostQueue, host_of
 from ..fetch.schedule import (
     PollBounds,
     PollOutcome,
@@ -23,6 +24,7 @@ from ..fetch.schedule import (
     outcome_from_error,
     outcome_from_response,
 )
+from ..gcpause import collector_relaxed
 from ..sources import parse_feed, parse_sitemap, sitemap_as_feed
 from ..storage.base import (
     ArticleIntent,
@@ -283,19 +285,32 @@ async def poll_sources(
     ctx: PollContext, sources: Sequence[Source], progress: Progress | None = None
 ) -> PollReport:
     """Poll ``sources`` concurrently, as many at once as the fetcher allows, commit them
-    in batches (each batch one transaction), and report."""
+    in batches (each batch one transaction), and report.
+
+    Workers take sources host by host in turn (:class:`HostQueue`), never more of one
+    host at once than ``fetch.per_host``, so a list grouped by site keeps every slot busy.
+    """
     report = PollReport()
-    queue = iter(sources)  # shared by the workers: each source is taken once
+    queue = HostQueue(sources, lambda source: host_of(source.url), ctx.config.fetch.per_host)
 
     async def work(writer: BatchWriter) -> None:
-        for source in queue:
-            report.sources.append(await poll_one(ctx, source, writer))
+        while len(queue):
+            taken = queue.take()
+            if taken is None:  # every host with sources left is busy
+                await queue.wait()
+                continue
+            host, source = taken
+            try:
+                report.sources.append(await poll_one(ctx, source, writer))
+            finally:
+                queue.finish(host)
             if progress:
                 progress(1)
 
     # As many workers as the fetcher has slots, rather than a task per source: ten
     # thousand tasks queued on one semaphore cost more to wake than the polls themselves.
     workers = min(ctx.config.fetch.concurrency, len(sources))
-    async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as writer:
-        await asyncio.gather(*(work(writer) for _ in range(workers)))
+    with collector_relaxed():
+        async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as w:
+            await asyncio.gather(*(work(w) for _ in range(workers)))
     return report

@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from ..exceptions import SourceNotFoundError
 from .base import LEAVE, ArticleIntent, FetchLogEntry, PollWrite, SourceChange
 from .schema import fetch_log, sources
 from .sql_articles import upsert_article_rows
 from .sql_sources import apply_change, change_values, log_values
-from .sqlbase import SqlBase, chunks
+from .sqlbase import SqlBase, chunks, insert_many
 
 __all__ = ["PollsMixin"]
 
@@ -76,7 +76,7 @@ def _update_statement(names: tuple[str, ...]) -> Any:
 
 def _insert_log(connection: Connection, entries: Sequence[FetchLogEntry]) -> None:
     if entries:
-        connection.execute(insert(fetch_log), [log_values(entry) for entry in entries])
+        insert_many(connection, fetch_log, [log_values(entry) for entry in entries])
 
 
 class PollsMixin(SqlBase):
