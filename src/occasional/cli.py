@@ -23,7 +23,7 @@ from rich.table import Table
 
 from . import __version__
 from .core import Engine, make_engine
-from .exceptions import InputError, OccasionalError
+from .exceptions import InputError, OccasionalError, QueueError
 from .jsonout import article_json, page_json, source_json, story_json
 from .pollview import poll_view, result_json
 
@@ -297,9 +297,15 @@ def export_opml(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--all", "everything", is_flag=True, help="Poll every enabled source, due or not.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source polled.")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Hand the work to `occasional worker` processes and wait for them (PostgreSQL only).",
+)
 @click.pass_context
 @user_errors
-def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
+def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> None:
     """Fetch due sources, their new articles' pages, and update stories.
 
     Up to 40 sources get a row each; more get a summary and the failing ones.
@@ -307,7 +313,7 @@ def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
     engine = _engine(ctx)
     started = time.monotonic()
     with _progress("polling", not as_json) as (advance, total):
-        report = engine.poll(everything=everything, progress=advance, on_total=total)
+        report = engine.poll(everything=everything, progress=advance, on_total=total, queue=queued)
     if as_json:
         for result in report.sources:
             _print_json(result_json(result))
@@ -659,14 +665,52 @@ def archive(ctx: click.Context, profile: str, folder: Path) -> None:
 @cli.command()
 @click.option("--host", help="Listen address for feedback links (default: serve.host).")
 @click.option("--port", type=int, help="Port for feedback links (default: serve.port).")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Poll through `occasional worker` processes instead of in this one (PostgreSQL only).",
+)
 @click.pass_context
 @user_errors
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, queued: bool) -> None:
     """Poll sources, send digests on their schedules, answer feedback links; Ctrl-C stops."""
     from .serve import serve_forever
 
     engine = _engine(ctx)
-    serve_forever(engine, host=host, port=port, log=err.print)
+    if queued:
+        from .queue.app import require_shared_database
+
+        require_shared_database(engine.config)
+    serve_forever(engine, host=host, port=port, log=err.print, queue=queued)
+
+
+@cli.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=32,
+    show_default=True,
+    help="Tasks this worker runs at once.",
+)
+@click.pass_context
+@user_errors
+def worker(ctx: click.Context, concurrency: int) -> None:
+    """Run one task-queue worker over the configured database and broker (PostgreSQL only).
+
+    Stops after its running tasks on SIGTERM or Ctrl-C. Run one per CPU core or machine.
+    """
+    engine = _engine(ctx)  # opening it migrates the database before any task runs
+    config = engine.config
+    engine.close()
+    try:
+        from .queue.worker import run_worker
+    except ImportError as exc:
+        raise QueueError(
+            f"`occasional worker` needs the queue extra ({exc.name} is missing): "
+            "pip install 'occasional[queue]'"
+        ) from exc
+    run_worker(config, concurrency)
 
 
 # --- models ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from . import digestjob
@@ -22,6 +23,7 @@ from .exceptions import (
     InvalidURLError,
     OccasionalError,
     ProfileError,
+    QueueError,
     SourceExistsError,
     SourceNotFoundError,
 )
@@ -226,13 +228,24 @@ class Engine(_Digests, Upkeep):
         stories: bool = True,
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
+        queue: bool = False,
     ) -> PollReport:
-        """Poll due sources (or all enabled ones), fetch new pages, update stories."""
+        """Poll due sources (or all enabled ones), fetch new pages, update stories.
+
+        With ``queue`` the work goes to the task queue's workers (PostgreSQL only) and
+        this waits for them; raises QueueError when they cannot be reached.
+        """
         now = self.clock()
         if everything:
             sources = [s for s in self.storage.list_sources(enabled_only=True)]
         else:
             sources = self.storage.due_sources(now)
+        if queue:
+            options = {"stories": stories, "progress": progress, "on_total": on_total}
+            queued: PollReport = _queue_client().poll_through_queue(
+                self.config, sources, now, **options
+            )
+            return queued
         report = asyncio.run(self._poll(sources, now, progress, on_total))
         self._prune(now)
         if stories:
@@ -327,6 +340,18 @@ class Engine(_Digests, Upkeep):
     def stories(self, *, since: datetime | None = None) -> list[Story]:
         """Stored stories, newest activity first."""
         return self.storage.list_stories(since=since)
+
+
+def _queue_client() -> ModuleType:
+    """The task queue's client module; QueueError when the queue extra is missing."""
+    try:
+        from .queue import client
+    except ImportError as exc:
+        raise QueueError(
+            f"the task queue needs the queue extra ({exc.name} is missing): "
+            "pip install 'occasional[queue]'"
+        ) from exc
+    return client
 
 
 def make_engine(

@@ -31,7 +31,8 @@ The tree::
     ├── DigestNotFoundError(LookupError)
     ├── RenderError                      unknown renderer, template failure
     ├── DeliveryError                    SMTP or file delivery failed
-    └── LLMError                         an LLM endpoint failed or lied
+    ├── LLMError                         an LLM endpoint failed or lied
+    └── QueueError                       the task queue (broker, workers) failed or is refused
 
 Messages say what failed, for which thing, and what to do about it.
 """
@@ -57,6 +58,7 @@ __all__ = [
     "OPMLError",
     "OccasionalError",
     "ProfileError",
+    "QueueError",
     "RenderError",
     "ResponseTooLargeError",
     "RobotsDisallowedError",
@@ -189,3 +191,7 @@ class DeliveryError(OccasionalError):
 
 class LLMError(OccasionalError):
     """An LLM endpoint failed, timed out, or answered unfaithfully."""
+
+
+class QueueError(OccasionalError):
+    """The task queue cannot be used: no broker, no worker, or a database workers cannot share."""

@@ -3,6 +3,7 @@
 Three things at once, until SIGINT or SIGTERM::
 
     every serve.poll_every seconds:  engine.poll()                 # due sources only
+                                     # (--queue: through the workers, waiting for them)
     when a profile's cron fires:     digest=$(engine.digest $p); engine.send_digest $digest
     GET /feedback?<signed link>:     engine.feedback $story $action  # from the e-mail's links
 
@@ -57,8 +58,11 @@ def _page(title: str, message: str) -> str:
 class Server:
     """The poll loop, the digest schedules and the feedback endpoint over one Engine."""
 
-    def __init__(self, engine: Engine, *, host: str, port: int, log: Log = print) -> None:
+    def __init__(
+        self, engine: Engine, *, host: str, port: int, log: Log = print, queue: bool = False
+    ) -> None:
         self.engine = engine
+        self.queue = queue
         self.host, self.port = host, port
         self.log = log
         self.stopping = asyncio.Event()
@@ -112,7 +116,7 @@ class Server:
         """Poll due sources every ``serve.poll_every`` seconds."""
         while not self.stopping.is_set():
             try:
-                report = await self.call(self.engine.poll)
+                report = await self.call(self.engine.poll, queue=self.queue)
                 if report.sources:
                     self.log(
                         f"polled {len(report.sources)} sources, {len(report.new_articles)} new"
@@ -162,7 +166,12 @@ class Server:
 
 
 def serve_forever(
-    engine: Engine, *, host: str | None = None, port: int | None = None, log: Log = print
+    engine: Engine,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    log: Log = print,
+    queue: bool = False,
 ) -> None:
     """Run :class:`Server` until SIGINT or SIGTERM, then shut down cleanly."""
     settings = engine.config.serve
@@ -173,6 +182,7 @@ def serve_forever(
             host=host or settings.host,
             port=settings.port if port is None else port,
             log=log,
+            queue=queue,
         )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

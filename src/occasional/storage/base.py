@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -354,6 +355,13 @@ class Storage(Protocol):
 
     def set_state(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value under ``key`` (replacing it)."""
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold the database-wide lock ``name`` for a block: one holder at a time, across
+        processes and machines (PostgreSQL: an advisory lock, freed if its holder dies;
+        SQLite, one machine: its write lock already orders writers, so none is taken).
+        Called by the stories stage. Raises StorageError."""
+        ...
 
     def close(self) -> None:
         """Release connections. Calling other methods afterwards reopens them."""

@@ -8,11 +8,12 @@ The ``*Mixin`` classes in ``sql_*.py`` and ``search.py`` each implement one grou
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Dialect, Engine, Table, insert
+from sqlalchemy import Connection, Dialect, Engine, Table, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
@@ -100,6 +101,26 @@ class SqlBase:
     def close(self) -> None:
         """Release every pooled connection."""
         self._engine.dispose()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """See :meth:`Storage.exclusive`."""
+        if self._engine.dialect.name != "postgresql":
+            yield
+            return
+        key = int.from_bytes(
+            hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+        )
+        with wrap_exceptions(f"waiting for the {name} lock"):
+            connection = self._engine.connect()
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()
+        try:
+            yield
+        finally:
+            with wrap_exceptions(f"releasing the {name} lock"), connection:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
 
     @contextmanager
     def _read(self, action: str) -> Iterator[Connection]:
