@@ -240,8 +240,9 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 
 def _chain_names(article: Article, spans: list[Span]) -> list[str] | None:
+    """The non-pronoun mentions of the chain holding exactly this source span."""
     for chain in article.chains:
-        if any(_overlaps(m, s) for m, _ in chain for s in spans):
+        if any(m == s for m, _ in chain for s in spans):
             names = [text for _, text in chain if not is_pronoun(text)]
             return names or None
     return None

@@ -29,7 +29,7 @@ from .limits import capped
 from .names import NameIndex, scan_names
 from .quotemarks import Marked, is_title, pair_quote_marks
 from .sentences import split_sentences
-from .speakers import Context, attribute, note_speech_subjects
+from .speakers import Context, attribute, make_context, note_speech_subjects
 
 __all__ = ["find_quotes", "quotes_with_names"]
 
@@ -47,8 +47,8 @@ def find_quotes(text: str) -> list[Quote]:
 def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
     """:func:`find_quotes` with the names already scanned (``analyze`` shares them)."""
     marks = list(pair_quote_marks(text))
-    ctx = Context(text, names, [(m.start, m.end) for m in marks])
     bounds = _sentence_bounds(text)
+    ctx = make_context(text, names, [(m.start, m.end) for m in marks], [b[0] for b in bounds])
     note_speech_subjects(ctx, _unquoted(bounds, ctx.quoted))
     quotes: list[Quote] = []
     for number, mark in enumerate(marks):
@@ -58,7 +58,8 @@ def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
         found = attribute(ctx, before, after, _hands_over(text, mark))
         if found.attributed:
             speaker = found.speaker or _same_subject(quotes, marks, number, before)
-            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
+            role = found.role if found.speaker else None
+            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end, role))
         elif _stands_alone(text, mark, quotes):
             speaker = _continued(ctx, quotes, mark)
             quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
