@@ -253,3 +253,19 @@ US_STATES = _places(
     "Oklahoma,Oregon,Pennsylvania,Rhode Island,South Carolina,South Dakota,Tennessee,Texas,"
     "Utah,Vermont,Virginia,Washington,West Virginia,Wisconsin,Wyoming,Puerto Rico"
 )
+# Words that open a phrase before the subject: "In an interview, …", "Asked why, …".
+OPENING_WORDS = _words(
+    "at of for from with according asked however meanwhile still yet instead later "
+    "earlier separately similarly likewise indeed now"
+)
+PREPOSITIONS = _words("in on at of for from with by during after before into")
+# Words after which a cue like "claims" is a noun: "all of the claims", "his remarks".
+NOUN_MARKERS = _words(
+    "of in on to by with for his her their its our my your such all no any new recent "
+    "public own air"
+)
+# Things that speak in news copy without being people: "the statement said".
+DOCUMENTS = _words(
+    "statement report study ruling letter memo email ad advertisement post tweet release "
+    "filing complaint lawsuit suit petition order indictment poll survey document"
+)

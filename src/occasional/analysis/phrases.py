@@ -27,18 +27,20 @@ from .lexicon import (
     ATTACHING,
     CLAUSE_WORDS,
     DETERMINERS,
+    OPENING_WORDS,
     ROLE_WORDS,
     TIME_WORDS,
     TITLES,
     VERB_PREFIXES,
 )
 
-__all__ = ["Phrase", "phrase_after", "phrase_before", "tokens"]
+__all__ = ["Phrase", "opens_clause", "phrase_after", "phrase_before", "tokens"]
 
 _TOKEN = re.compile(r"[^\W_](?:[\w'’&-]|\.(?=[^\W_]))*\.?|[^\w\s]")
 _MAX_WORDS = 12
 _BE = frozenset({"is", "was", "were", "are", "been", "being", "be", "’s"})
 _OPENERS = frozenset("([")
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _CLOSERS = frozenset(")]")
 
 
@@ -92,11 +94,13 @@ def phrase_before(text: str, floor: int, verb: int) -> Phrase | None:
         i -= 1
     role: tuple[int, int] | None = None
     if i >= 0 and toks[i][2] == ",":
-        opening = _previous(toks, i - 1, ",")
-        if opening is None or opening == i - 1:
+        found = _before_apposition(text, toks, i)
+        if found is None:
             return None
-        role = (toks[opening + 1][0], toks[i - 1][1])
-        i = opening - 1
+        i, role = found
+        segment = _segment_start(toks, i)
+        if toks[segment][2] in DETERMINERS and i - segment < _MAX_WORDS:
+            return Phrase(toks[segment][0], toks[i][1], role)  # "A senior official involved in …,"
     if i >= 0 and toks[i][2] in _CLOSERS:  # "Sen. Ted Cruz (R-Texas) said"
         opening = _previous(toks, i - 1, "(")
         i = opening - 1 if opening is not None else i
@@ -104,6 +108,50 @@ def phrase_before(text: str, floor: int, verb: int) -> Phrase | None:
     if first is None:
         return None
     return Phrase(toks[first][0], toks[i][1], role)
+
+
+def _before_apposition(
+    text: str, toks: list[Token], comma: int
+) -> tuple[int, tuple[int, int]] | None:
+    """ "Marty West, a professor at Harvard who …, one of …, said": West, and his role.
+
+    The subject is the first comma-separated part of the clause that is not an
+    opening phrase ("In an interview,"); what follows it up to the verb is the
+    role.
+    """
+    commas = [j for j in range(comma) if toks[j][2] == "," and _depth(toks, j) == 0]
+    starts = [0] + [c + 1 for c in commas]
+    for number, start in enumerate(starts):
+        end = commas[number] if number < len(commas) else comma
+        if start >= end or end == comma or opens_clause(text, toks, start):
+            continue
+        return end - 1, (toks[end + 1][0], toks[comma - 1][1])
+    return None
+
+
+def _segment_start(toks: list[Token], i: int) -> int:
+    while i > 0 and toks[i - 1][2] != ",":
+        i -= 1
+    return i
+
+
+def _depth(toks: list[Token], j: int) -> int:
+    depth = 0
+    for tok in toks[:j]:
+        depth += tok[2] in _OPENERS
+        depth -= tok[2] in _CLOSERS
+    return depth
+
+
+def opens_clause(text: str, toks: list[Token], i: int) -> bool:
+    """Whether ``toks[i]`` starts an opening phrase, not a subject ("In", "Speaking")."""
+    word = toks[i][2]
+    if not word[0].isalnum() or word in CLAUSE_WORDS or word in OPENING_WORDS:
+        return True
+    if word in TIME_WORDS:
+        return True
+    following = toks[i + 1] if i + 1 < len(toks) else None
+    return word.endswith("ing") and following is not None and text[following[0]].islower()
 
 
 def _adverb(text: str, tok: Token) -> bool:
@@ -145,6 +193,8 @@ def _walk_back(toks: list[Token], last: int) -> int | None:
         if word in CLAUSE_WORDS or word in TIME_WORDS or word in ATTACHING:
             break
         first = i
+        if word in _SUBJECT_PRONOUNS:  # "a project she described as"
+            break
         if word in DETERMINERS:
             if i > 0 and toks[i - 1][2] in ATTACHING:
                 i -= 1

@@ -12,7 +12,7 @@ Nothing is looked for further back than a few paragraphs.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .genders import HONORIFICS, gender_of_first_name, gender_of_role
@@ -22,6 +22,7 @@ __all__ = ["Source", "Sources", "resolve_pronoun"]
 
 _FAR = 1 << 62
 _SENTENCES_BACK = 8
+_PATIENCE = 1  # sentences a surer antecedent may lie beyond a bare name
 _ORG_LABELS = ("ORG", "GPE")
 PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f"}
 GROUP = frozenset({"they", "we", "it"})
@@ -47,6 +48,12 @@ class Sources:
     quoted: list[tuple[int, int]]
     found: list[Source] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
+
+    def between(self, start: int, stop: int) -> list[Source]:
+        """The sources found in ``[start, stop)`` (``found`` is sorted by position)."""
+        first = bisect_left(self.found, start, key=lambda s: s.start)
+        last = bisect_left(self.found, stop, key=lambda s: s.start)
+        return self.found[first:last]
 
     def outside_quotes(self, pos: int) -> bool:
         """Whether ``pos`` lies outside every quote (``quoted`` is sorted)."""
@@ -82,23 +89,35 @@ def _sentence_index(sources: Sources, pos: int) -> int:
 
 
 def _person(sources: Sources, gender: str, pos: int) -> Source | None:
+    """The nearest earlier person who agrees, the surer kinds first.
+
+    A speech verb's source or a person of known gender beats a bare name
+    (often a place the capitalisation rules took for a person) when it comes
+    within a few sentences of it.
+    """
     here = _sentence_index(sources, pos)
+    fallback: Source | None = None
     for number in range(here, max(-1, here - _SENTENCES_BACK), -1):
+        if fallback is not None and here - number > _PATIENCE:
+            break
         start = sources.sentences[number] if number >= 0 else 0
         stop = sources.sentences[number + 1] if number + 1 < len(sources.sentences) else _FAR
         stop = min(stop, pos)
         spoken = [
             s
-            for s in sources.found
-            if start <= s.start < stop and s.kind == "PERSON" and _agrees(s.gender, gender)
+            for s in sources.between(start, stop)
+            if s.kind == "PERSON" and _agrees(s.gender, gender)
         ]
         if spoken:
             return spoken[-1]
-        named = [m for m in _mentions(sources, start, stop) if m.label == "PERSON"]
-        for m in named:
-            if _agrees(sources.genders.get(m.name), gender):
-                return Source(m.start, m.name, "PERSON", sources.genders.get(m.name))
-    return None
+        for m in _mentions(sources, start, stop):
+            known = sources.genders.get(m.name)
+            if m.label != "PERSON" or not _agrees(known, gender):
+                continue
+            if known is not None:
+                return Source(m.start, m.name, "PERSON", known)
+            fallback = fallback or Source(m.start, m.name, "PERSON")
+    return fallback
 
 
 def _agrees(known: str | None, wanted: str) -> bool:
@@ -109,7 +128,7 @@ def _group(sources: Sources, word: str, pos: int) -> Source | None:
     here = _sentence_index(sources, pos)
     floor = sources.sentences[max(0, here - _SENTENCES_BACK)] if sources.sentences else 0
     kinds = ("ORG", "GROUP") if word != "it" else ("ORG", "THING")
-    spoken = [s for s in sources.found if floor <= s.start < pos and s.kind in kinds]
+    spoken = [s for s in sources.between(floor, pos) if s.kind in kinds]
     orgs = [m for m in _mentions(sources, floor, pos) if m.label in _ORG_LABELS]
     best_spoken = spoken[-1] if spoken else None
     best_org = orgs[-1] if orgs else None

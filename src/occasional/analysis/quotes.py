@@ -51,13 +51,12 @@ def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
     ctx = make_context(text, names, [(m.start, m.end) for m in marks], [b[0] for b in bounds])
     note_speech_subjects(ctx, _unquoted(bounds, ctx.quoted))
     quotes: list[Quote] = []
-    for number, mark in enumerate(marks):
-        if mark.end <= mark.start or is_title(text[mark.start : mark.end]):
-            continue
-        before, after = _windows(text, marks, number, bounds)
+    spoken = [m for m in marks if m.end > m.start and not is_title(text[m.start : m.end])]
+    for number, mark in enumerate(spoken):
+        before, after = _windows(text, spoken, number, bounds)
         found = attribute(ctx, before, after, _hands_over(text, mark))
         if found.attributed:
-            speaker = found.speaker or _same_subject(quotes, marks, number, before)
+            speaker = found.speaker or _same_subject(quotes, spoken, number, before)
             role = found.role if found.speaker else None
             quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end, role))
         elif _stands_alone(text, mark, quotes):
@@ -116,9 +115,15 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 def _windows(
     text: str, marks: list[Marked], number: int, bounds: list[tuple[int, int]]
 ) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The text of the quote's sentence before its marks and after them."""
+    """The text of the quote's sentence before its marks and after them.
+
+    ``marks`` are the quotes only: a quoted title inside the sentence does not
+    cut it ("Trump says in the spot titled "Dangerous," pledging to "…"").
+    """
     mark = marks[number]
     start = _sentence_of(bounds, mark.mark_start)[0]
+    if start == mark.mark_start and text[:start].rstrip().endswith(":"):
+        start = _sentence_of(bounds, len(text[:start].rstrip()) - 1)[0]  # "X said:¶“…”"
     if number > 0:
         start = max(start, marks[number - 1].mark_end)
     end = _sentence_of(bounds, max(mark.mark_end - 1, mark.mark_start))[1]

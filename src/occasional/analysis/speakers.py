@@ -17,6 +17,7 @@ speaker is that verb's subject (:mod:`.phrases` finds it), read as:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .genders import gender_of_role
@@ -25,17 +26,20 @@ from .lexicon import (
     CLAUSE_WORDS,
     CUE_VERBS,
     DETERMINERS,
+    DOCUMENTS,
     MAIN_VERBS,
     MONTHS,
     NATIONALITIES,
     NOUN_LIKE_CUES,
+    NOUN_MARKERS,
     ORG_NOUNS,
     PARTICIPLES,
+    PREPOSITIONS,
     ROLE_WORDS,
     TIME_WORDS,
 )
 from .names import Mention, NameIndex
-from .phrases import Phrase, phrase_after, phrase_before, tokens
+from .phrases import Phrase, opens_clause, phrase_after, phrase_before, tokens
 from .pronouns import GROUP, PERSONAL, Source, Sources, learn_genders, resolve_pronoun
 
 __all__ = ["Attribution", "Context", "attribute", "make_context", "note_speech_subjects"]
@@ -46,60 +50,11 @@ _CUE = re.compile(
     + r")(?![\w'’-])",
     re.IGNORECASE,
 )
-_NOUN_MARKERS = frozenset(
-    [
-        "of",
-        "in",
-        "on",
-        "to",
-        "by",
-        "with",
-        "for",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "my",
-        "your",
-        "such",
-        "all",
-        "no",
-        "any",
-        "new",
-        "recent",
-        "public",
-        "own",
-        "air",
-    ]
-)
+_Token = tuple[int, int, str]
+_ANY_ORG = frozenset({"company", "firm", "group"})
+_LOOK_BACK = 300  # mentions searched for an organisation "the bank" stands for
+_AGED = re.compile(r"the \d+-year-old", re.IGNORECASE)
 _AFTER_REACH = 16  # tokens: "“…,” the head of the party's rules committee said"
-_DOCUMENTS = frozenset(
-    [
-        "statement",
-        "report",
-        "study",
-        "ruling",
-        "letter",
-        "memo",
-        "email",
-        "ad",
-        "advertisement",
-        "post",
-        "tweet",
-        "release",
-        "filing",
-        "complaint",
-        "lawsuit",
-        "suit",
-        "petition",
-        "order",
-        "indictment",
-        "poll",
-        "survey",
-        "document",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +104,7 @@ def _cues(text: str, start: int, end: int) -> list[re.Match[str]]:
         if word in NOUN_LIKE_CUES:
             before = text[max(start, m.start() - 30) : m.start()].split()
             last = before[-1].lower() if before else ""
-            if last in DETERMINERS or last in _NOUN_MARKERS or last.endswith(("’s", "'s")):
+            if last in DETERMINERS or last in NOUN_MARKERS or last.endswith(("’s", "'s")):
                 continue
         found.append(m)
     return found
@@ -173,7 +128,10 @@ def _source_of_verb(ctx: Context, start: int, end: int, verb: re.Match[str]) -> 
         return None
     else:
         phrase = phrase_before(ctx.text, start, verb.start())
-    return _source(ctx, phrase) if phrase else None
+    if phrase is None or phrase.passive:
+        return None
+    named = _named_apposition(ctx, phrase)
+    return named[0] if named is not None else _source(ctx, phrase)
 
 
 def _from_after(
@@ -216,6 +174,9 @@ def _from_before(
 ) -> Attribution | None:
     verbs = _cues(ctx.text, *before)
     if not verbs:
+        if ctx.text[before[0] : before[1]].rstrip().endswith(":"):
+            found = _clause_subject(ctx, before[0], before[1])  # "Kasich resisted: “…”"
+            return found if found.speaker is not None else None
         return None
     verb = verbs[-1]
     word = verb.group().lower()
@@ -224,8 +185,8 @@ def _from_before(
     if word in PARTICIPLES:
         return _clause_subject(ctx, before[0], verb.start())
     phrase = phrase_before(ctx.text, before[0], verb.start())
-    if phrase is None:
-        phrase = phrase_after(ctx.text, verb.end(), before[1])
+    if phrase is None and not ctx.text[before[0] : verb.start()].strip(" ,—–-\n"):
+        phrase = phrase_after(ctx.text, verb.end(), before[1])  # "Said Smith: “…”"
     return _attribution(ctx, phrase)
 
 
@@ -235,20 +196,30 @@ def _clause_subject(ctx: Context, start: int, verb: int) -> Attribution:
     That is the phrase that opens the sentence, or that follows its opening
     phrase ("In a statement, the campaign said").
     """
-    known = [s for s in ctx.found if start <= s.start < verb]
+    known = ctx.between(start, verb)
     if known:
         return Attribution(True, known[0].speaker)
     toks = tokens(ctx.text, start, verb)
     openings = [0] + [i + 1 for i, t in enumerate(toks) if t[2] == ","]
     for first in openings:
-        if first >= len(toks) or toks[first][2] in CLAUSE_WORDS:
+        if first >= len(toks) or opens_clause(ctx.text, toks, first):
             continue
         last = first
         while last + 1 < len(toks) and not _ends_subject(ctx.text, toks[last + 1]):
             last += 1
-        if last + 1 < len(toks) and toks[last + 1][2] != ",":
-            return _attribution(ctx, Phrase(toks[first][0], toks[last][1]))
+        following = toks[last + 1][2] if last + 1 < len(toks) else ","
+        if following == "to" and last > first:  # "The senator sought to calm …, saying"
+            last -= 1
+        elif following == "," and _relative_follows(toks, last + 2):
+            pass  # "Donald Trump, who is battling Carson, has picked up …, telling"
+        elif following == "," or following in PREPOSITIONS:
+            continue
+        return _attribution(ctx, Phrase(toks[first][0], toks[last][1]))
     return Attribution(True, None)
+
+
+def _relative_follows(toks: list[tuple[int, int, str]], i: int) -> bool:
+    return i < len(toks) and toks[i][2] in ("who", "whose")
 
 
 def _ends_subject(text: str, tok: tuple[int, int, str]) -> bool:
@@ -271,10 +242,23 @@ def _attribution(ctx: Context, phrase: Phrase | None) -> Attribution:
         return Attribution(True, None)
     if phrase.passive:
         return Attribution(True, None)
+    named = _named_apposition(ctx, phrase)
+    if named is not None:
+        return Attribution(True, named[0].speaker, named[1])
     source = _source(ctx, phrase)
     if source is None:
         return Attribution(True, None)
     return Attribution(True, source.speaker, _role(ctx, phrase, source))
+
+
+def _named_apposition(ctx: Context, phrase: Phrase) -> tuple[Source, str] | None:
+    """ "Her manager, Chris Daley, said": the name in the apposition, and the role."""
+    if phrase.role is None or _named(ctx, phrase.start, phrase.end) is not None:
+        return None
+    inside = _named(ctx, *phrase.role)
+    if inside is None or inside.start != phrase.role[0]:
+        return None
+    return inside, ctx.text[phrase.start : phrase.end]
 
 
 def _role(ctx: Context, phrase: Phrase, source: Source) -> str | None:
@@ -295,7 +279,10 @@ def _source(ctx: Context, phrase: Phrase) -> Source | None:
         return None
     if len(words) == 1 and (words[0][2] in PERSONAL or words[0][2] in GROUP):
         return resolve_pronoun(ctx, words[0][2], words[0][0])
-    head_end = next((t[0] for t in words[1:] if t[2] in ATTACHING), phrase.end)
+    pairs = zip(words[1:], [*words[2:], None], strict=False)
+    head_end = next((t[0] for t, u in pairs if _ends_head(text, t, u)), phrase.end)
+    if _AGED.fullmatch(text, phrase.start, phrase.end):  # "the 27-year-old said"
+        return resolve_pronoun(ctx, "he", phrase.start) or resolve_pronoun(ctx, "she", phrase.start)
     named = _named(ctx, phrase.start, head_end)
     if named is not None:
         return named
@@ -304,15 +291,23 @@ def _source(ctx: Context, phrase: Phrase) -> Source | None:
     return _described(ctx, phrase, words, head_end)
 
 
+def _ends_head(text: str, tok: _Token, following: _Token | None) -> bool:
+    """ "of" in "a spokesman of …", "involved" in "an official involved in …"."""
+    word = tok[2]
+    if word in ATTACHING or word in CLAUSE_WORDS:
+        return True
+    participle = text[tok[0]].islower() and word.endswith(("ed", "ing")) and len(word) > 4
+    return participle and following is not None and following[2] in PREPOSITIONS
+
+
 def _named(ctx: Context, start: int, head_end: int) -> Source | None:
     """The name a phrase's head is: the last mention, ending the head."""
     names = ctx.names
-    inside = [
-        m
-        for m in names.mentions[names.first_from(start) :]
-        if m.start < head_end and m.end <= head_end
-    ]
-    inside = [m for m in inside if m.start >= start]
+    inside = []
+    for m in names.mentions[names.first_from(start) :]:
+        if m.start >= head_end:
+            break
+        inside.append(m)
     if not inside:
         return None
     last = inside[-1]
@@ -333,19 +328,45 @@ def _described(
     head = [t for t in words if t[1] <= head_end and t[2][0].isalpha()]
     head_word = head[-1][2] if head else words[-1][2]
     spoken = text[phrase.start : phrase.end]
-    if len(head) == 1 and text[head[0][0]].isupper():
+    if len(head) == 1 and text[head[0][0]].isupper() and not _common(text, head[0]):
         alias = ctx.names.aliases.get(text[head[0][0] : head[0][1]])
         if alias is not None:
             return Source(phrase.start, alias[0], alias[1], ctx.genders.get(alias[0]))
         return Source(phrase.start, spoken, "PERSON")
     if head_word in ROLE_WORDS or gender_of_role(head_word):
+        holder = ctx.names.resolve_role(head_word, phrase.start) if words[0][2] == "the" else None
+        if holder is not None:  # "Health Minister Sofia Andersson … the minister said"
+            return Source(phrase.start, holder, "PERSON", ctx.genders.get(holder))
         return Source(phrase.start, spoken, "PERSON", gender_of_role(head_word))
-    if head_word in _DOCUMENTS:
+    if head_word in DOCUMENTS:
         return Source(phrase.start, spoken, "THING")
     if head_word in ORG_NOUNS:
-        return Source(phrase.start, spoken, "ORG")
+        named = _named_org(ctx, head_word, phrase.start) if words[0][2] == "the" else None
+        return named or Source(phrase.start, spoken, "ORG")
     kind = "GROUP" if head_word.endswith("s") else "THING"
     return Source(phrase.start, spoken, kind)
+
+
+def _named_org(ctx: Context, noun: str, pos: int) -> Source | None:
+    """ "the bank said" after "the European Central Bank": that organisation.
+
+    "the company" or "the firm" is the last organisation named shortly before.
+    """
+    names = ctx.names
+    stop = names.first_from(pos)
+    near = ctx.sentences[max(0, bisect_right(ctx.sentences, pos) - 8)] if ctx.sentences else 0
+    for m in reversed(names.mentions[max(0, stop - _LOOK_BACK) : stop]):
+        if m.label != "ORG" or not ctx.outside_quotes(m.start):
+            continue
+        if noun in m.name.lower() or (noun in _ANY_ORG and m.start >= near):
+            return Source(m.start, m.name, "ORG")
+    return None
+
+
+def _common(text: str, tok: tuple[int, int, str]) -> bool:
+    """A capital that only opens a sentence on a common noun ("Economists at ING")."""
+    opens = not text[: tok[0]].rstrip()[-1:].isalnum()
+    return opens and (tok[2].endswith("s") or tok[2] in ROLE_WORDS or tok[2] in ORG_NOUNS)
 
 
 def _mention_at(names: NameIndex, pos: int) -> Mention | None:
