@@ -44,12 +44,8 @@ from .pronouns import GROUP, PERSONAL, Source, Sources, learn_genders, resolve_p
 
 __all__ = ["Attribution", "Context", "attribute", "make_context", "note_speech_subjects"]
 
-_CUE = re.compile(
-    r"(?<![\w'’-])(?:according to|"
-    + "|".join(sorted(CUE_VERBS, key=len, reverse=True))
-    + r")(?![\w'’-])",
-    re.IGNORECASE,
-)
+# Any lower-case word, tested against CUE_VERBS: a 250-word alternation is several times slower.
+_CUE = re.compile(r"(?<![\w'’-])(?:according to|[a-z]+)(?![\w'’-])")
 _Token = tuple[int, int, str]
 _ANY_ORG = frozenset({"company", "firm", "group"})
 _LOOK_BACK = 300  # mentions searched for an organisation "the bank" stands for
@@ -98,9 +94,9 @@ def _cues(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Cue verbs in ``text[start:end]``: lower case, and not a noun ("the claims")."""
     found = []
     for m in _CUE.finditer(text, start, end):
-        if not text[m.start()].islower():
+        word = m.group()
+        if word not in CUE_VERBS and word != "according to":
             continue
-        word = m.group().lower()
         if word in NOUN_LIKE_CUES:
             before = text[max(start, m.start() - 30) : m.start()].split()
             last = before[-1].lower() if before else ""
