@@ -68,3 +68,7 @@ def test_summary_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
     )
     chosen = summarize_articles([("a1", first)], n=2)
     assert not any(s.text.startswith("She promised") for s in chosen)
+
+
+def test_what_a_figure_counts_never_runs_into_the_next_line() -> None:
+    assert _figures("Buses now come every 30\nNumber 9 bus returns to the valley") == []

@@ -66,7 +66,7 @@ _FIGURE = re.compile(
 _FRACTION = re.compile(
     r"\b(" + "|".join(sorted(FRACTIONS, key=len)[::-1]) + r")\s+of\b", re.IGNORECASE
 )
-_COUNT_WORD = re.compile(r"\s*([^\W\d_][\w'’-]*|\d[\w,.]*)")
+_COUNT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*|\d[\w,.]*)")
 
 
 def _set(words: str) -> frozenset[str]:
