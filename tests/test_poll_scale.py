@@ -162,3 +162,25 @@ def test_insert_many_stores_what_sqlalchemy_would(tmp_path: Path) -> None:
     store.close()
     assert stored[0] == stored[1]
     assert stored[0][1] == "https://example.org/feed"
+
+
+def test_stories_are_refreshed_only_when_a_poll_stored_something(
+    farm: Farm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from occasional import core
+
+    refreshed: list[object] = []
+    monkeypatch.setattr(core, "refresh_stories", lambda *args: refreshed.append(args))
+    overrides = {"fetch": {"allow_networks": ["127.0.0.0/8"]}, "articles": {"fetch_full": False}}
+    with make_engine(home=tmp_path, overrides=overrides) as engine:
+        engine.add_source(farm.url(0), discover=False)
+        assert engine.poll(everything=True).new_articles
+        assert len(refreshed) == 1
+        assert not engine.poll(everything=True).new_articles  # a 304: nothing to regroup
+        assert len(refreshed) == 1
+        farm.bump()  # one more entry in every feed
+        try:
+            assert len(engine.poll(everything=True).new_articles) == 1
+        finally:
+            farm.bump(version=1)  # as the other tests of the module expect it
+        assert len(refreshed) == 2

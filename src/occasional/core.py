@@ -232,7 +232,9 @@ class Engine(_Digests, Upkeep):
     ) -> PollReport:
         """Poll due sources (or all enabled ones), fetch new pages, update stories.
 
-        With ``queue`` the work goes to the task queue's workers (PostgreSQL only) and
+        Stories are refreshed only when the poll stored something (new articles or
+        pages): otherwise they would come out the same, at a cost that grows with
+        the window (seconds for tens of thousands of articles). With ``queue`` the work goes to the task queue's workers (PostgreSQL only) and
         this waits for them; raises QueueError when they cannot be reached.
         """
         now = self.clock()
@@ -248,7 +250,7 @@ class Engine(_Digests, Upkeep):
             return queued
         report = asyncio.run(self._poll(sources, now, progress, on_total))
         self._prune(now)
-        if stories:
+        if stories and _changed(report):
             refresh_stories(self.storage, self.config, self.clock())
         return report
 
@@ -340,6 +342,11 @@ class Engine(_Digests, Upkeep):
     def stories(self, *, since: datetime | None = None) -> list[Story]:
         """Stored stories, newest activity first."""
         return self.storage.list_stories(since=since)
+
+
+def _changed(report: PollReport) -> bool:
+    """Whether a poll stored anything that copies and stories are computed from."""
+    return bool(report.new_articles or report.pages)
 
 
 def _queue_client() -> ModuleType:

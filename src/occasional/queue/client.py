@@ -130,7 +130,7 @@ def poll_through_queue(
         on_total(len(order) + len(wanted))
     page_tasks = _send(app, tasks.fetch_page, [(aid, stamp) for aid in wanted], config)
     report.pages = _page_results(page_tasks, _gather(page_tasks, progress))
-    if stories:
+    if stories and (report.new_articles or report.pages):  # as an in-process poll decides
         (refresh,) = _send(app, tasks.refresh_stories, [(stamp,)], config)
         _gather([refresh], None)
     return report
