@@ -234,8 +234,9 @@ class Engine(_Digests, Upkeep):
 
         Stories are refreshed only when the poll stored something (new articles or
         pages): otherwise they would come out the same, at a cost that grows with
-        the window (seconds for tens of thousands of articles). With ``queue`` the work goes to the task queue's workers (PostgreSQL only) and
-        this waits for them; raises QueueError when they cannot be reached.
+        the window (seconds for tens of thousands of articles). With ``queue`` the
+        work goes to the task queue's workers (PostgreSQL only) and this waits for
+        them; raises QueueError when they cannot be reached.
         """
         now = self.clock()
         if everything:
