@@ -9,7 +9,7 @@ figures give CPU per task. Then, for the paper estimate of a larger deployment,
 it measures what one database connection can write (``record_polls`` of
 200-source batches, 10 new entries each) and how fast the broker takes messages.
 
-    python bench/bench_queue.py --feeds 5000 --workers 1 2 --concurrency 32
+    python bench/bench_queue.py --feeds 5000 --workers 1 2 --concurrency 64
 
 Needs OCCASIONAL_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test)
 and OCCASIONAL_BENCH_REDIS_URL (default redis://127.0.0.1:6379/14).
@@ -130,8 +130,8 @@ def one_round(farm: Farm, workers: int, args: argparse.Namespace) -> dict[str, f
     }
 
 
-def database_rate(batches: int = 10) -> float:
-    """Sources per second one connection stores: batches of 200 polls, 10 new entries each."""
+def database_rate(batches: int = 10, entries: int = 10) -> float:
+    """Sources per second one connection stores: batches of 200 polls, ``entries`` new each."""
     with schema() as database:
         storage = open_storage(database)
         now = datetime.now(UTC)
@@ -152,9 +152,9 @@ def database_rate(batches: int = 10) -> float:
                     fetched=now,
                     published=now,
                 )
-                for i in range(10)
+                for i in range(entries)
             ]
-            entry = FetchLogEntry(source_id, url, now, 200, 0.05, 2000, None, 10)
+            entry = FetchLogEntry(source_id, url, now, 200, 0.05, 2000, None, entries)
             return PollWrite(source_id, items, lambda _new: (change, entry))
 
         polls = [write(s.id, s.url) for s in added]
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=250)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=64)
     args = parser.parse_args()
     spec = FarmSpec(feeds=args.feeds, hosts=args.hosts, latency=args.latency)
     rows = {}
@@ -180,7 +180,7 @@ def main() -> None:
         for count in args.workers:
             rows[count] = one_round(farm, count, args)
             print(f"  {count} worker(s): {rows[count]}", file=sys.stderr)
-    writes = database_rate()
+    writes, unchanged = database_rate(), database_rate(entries=0)
     first = rows[args.workers[0]]
     print(
         f"{args.feeds} feeds on {args.hosts} hosts, {args.latency * 1000:.0f} ms latency, "
@@ -197,6 +197,7 @@ def main() -> None:
             f"{row['worker cpu ms/task']:>20.2f}{row['enqueuer cpu ms/task']:>22.2f}"
         )
     print(f"one PostgreSQL connection stores {writes:,.0f} sources/s (200 a batch, 10 new entries)")
+    print(f"one PostgreSQL connection stores {unchanged:,.0f} sources/s (200 a batch, nothing new)")
 
 
 if __name__ == "__main__":

@@ -689,9 +689,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, queued: bool) 
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 1000),
-    default=32,
+    default=64,
     show_default=True,
-    help="Tasks this worker runs at once.",
+    help="Tasks this worker runs at once (most of them wait on the network).",
 )
 @click.pass_context
 @user_errors

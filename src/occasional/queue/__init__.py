@@ -4,7 +4,7 @@ Needs the ``queue`` extra (Celery and redis-py). A poll through the queue runs
 the same stage code as ``occasional poll``, one task per source, one per
 article page, and one refresh of the stories after each cycle::
 
-    occasional worker --concurrency 32        # as many as you like, anywhere
+    occasional worker --concurrency 64        # as many as you like, anywhere
     occasional poll --all --queue             # enqueue, wait, print the usual report
     occasional serve --queue                  # the schedule, through the queue
 
