@@ -184,3 +184,59 @@ def test_stories_are_refreshed_only_when_a_poll_stored_something(
         finally:
             farm.bump(version=1)  # as the other tests of the module expect it
         assert len(refreshed) == 2
+
+
+# --- a poll of a cycle is stored once ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_poll_of_a_cycle_already_stored_is_refused_whole(backend: str, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from occasional.exceptions import AlreadyPolledError
+    from occasional.storage import (
+        ArticleIntent,
+        FetchLogEntry,
+        PollWrite,
+        SourceChange,
+        make_article_id,
+        open_storage,
+    )
+    from test_storage_contract import POSTGRES_URL, SKIP_POSTGRES, postgres_schema
+
+    if backend == "postgresql" and not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES)
+    cycle = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+    def write(source_id: str, url: str, entry: str) -> PollWrite:
+        item = ArticleIntent(
+            id=make_article_id(source_id, entry),
+            source_id=source_id,
+            entry_key=entry,
+            url=f"{url}#{entry}",
+            title=entry,
+            fetched=cycle,
+        )
+        change = SourceChange(last_polled=cycle, failures=0)
+        logged = FetchLogEntry(source_id, url, cycle, 200, new_entries=1)
+        return PollWrite(source_id, [item], lambda _new: (change, logged), cycle)
+
+    def check(url: str) -> None:
+        store = open_storage(url)
+        source = store.add_source("https://example.org/feed", now=cycle - timedelta(days=1))
+        assert store.record_polls([write(source.id, source.url, "a")]) == [
+            [make_article_id(source.id, "a")]
+        ]
+        with pytest.raises(AlreadyPolledError):  # the same cycle again, with another entry
+            store.record_polls([write(source.id, source.url, "b")])
+        assert store.count_articles() == 1  # nothing of the refused write was kept
+        assert len(store.fetch_log(source.id)) == 1
+        store.close()
+
+    if backend == "sqlite":
+        check(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    else:
+        with postgres_schema() as url:
+            check(url)

@@ -12,6 +12,7 @@ The tree::
     ├── SourceError                      about one source (carries ``url``)
     │   ├── SourceNotFoundError(LookupError)
     │   ├── SourceExistsError
+    │   ├── AlreadyPolledError           a poll of a cycle that is already stored
     │   ├── DiscoveryError               no feed or sitemap found at a site
     │   └── FeedParseError(ValueError)   nothing usable in a response
     ├── FetchError                       a request failed (carries ``url``)
@@ -40,6 +41,7 @@ Messages say what failed, for which thing, and what to do about it.
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyPolledError",
     "ArticleNotFoundError",
     "BlockedAddressError",
     "ConfigError",
@@ -96,6 +98,10 @@ class SourceNotFoundError(SourceError, LookupError):
 
 class SourceExistsError(SourceError):
     """A source with that URL is already stored."""
+
+
+class AlreadyPolledError(SourceError):
+    """A poll was not stored because its source was already polled in the same cycle."""
 
 
 class DiscoveryError(SourceError):

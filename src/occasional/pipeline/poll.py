@@ -160,13 +160,18 @@ async def _read_sitemap(
 
 @dataclass(frozen=True, slots=True)
 class PollContext:
-    """What every poll of one cycle shares."""
+    """What every poll of one cycle shares.
+
+    ``once``: store a source's poll only if it was not polled in this cycle yet (the
+    task queue, which may run a task twice); see :attr:`PollWrite.cycle`.
+    """
 
     storage: Storage
     fetcher: Fetcher
     config: Config
     now: datetime
     rng: random.Random
+    once: bool = False
 
 
 async def _fetch_and_parse(ctx: PollContext, source: Source) -> _Read:
@@ -199,7 +204,8 @@ async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> Sou
     intents = entries_to_intents(source, feed, ctx.now) if feed is not None else []
     settle = partial(_settle, ctx, source, read, taken)
     try:
-        new = await writer.write(PollWrite(source.id, intents, settle))
+        cycle = ctx.now if ctx.once else None
+        new = await writer.write(PollWrite(source.id, intents, settle, cycle))
     except OccasionalError as exc:
         log.warning("could not store the poll of %s: %s", source.url, exc)
         return SourceResult(source.id, source.url, "error", error=f"not stored: {exc}")

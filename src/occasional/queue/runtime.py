@@ -17,7 +17,9 @@ The task bodies call the same stage functions as ``occasional poll``
 - a poll task carries its cycle's time; a source whose ``last_polled`` already
   reached it was polled by an earlier run of the same task (its worker died
   before acknowledging), so the stored result is reported, nothing is fetched
-  or written again;
+  or written again; two runs at once (Redis gives a task that outlives
+  ``queue.visibility_timeout`` to another worker) are ordered by a row lock, and
+  the later one's write is refused (``PollWrite.cycle``);
 - a page task skips an article whose text is already stored;
 - article ids come from the source and the entry, so storing an entry again
   updates the one row.
@@ -53,6 +55,10 @@ T = TypeVar("T")
 # for its batch's commit before it returns (and is acknowledged).
 _BATCH_POLLS = 200
 _BATCH_DELAY = 0.02
+
+
+def _polled_since(source: Source, now: datetime) -> bool:
+    return source.last_polled is not None and source.last_polled >= now
 
 
 def result_from_dict(data: dict[str, Any]) -> SourceResult:
@@ -91,7 +97,7 @@ class WorkerRuntime:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
     def _context(self, now: datetime) -> PollContext:
-        return PollContext(self.storage, self._fetcher, self.config, now, self._rng)
+        return PollContext(self.storage, self._fetcher, self.config, now, self._rng, once=True)
 
     def poll(self, source_id: str, now: datetime) -> dict[str, Any]:
         """Poll one source for the cycle of ``now``; its result and the articles new in it.
@@ -103,10 +109,13 @@ class WorkerRuntime:
             source = self.storage.get_source(source_id)
         except SourceNotFoundError as exc:
             return asdict(SourceResult(source_id, source_id, "error", error=str(exc)))
-        if source.last_polled is not None and source.last_polled >= now:
+        if _polled_since(source, now):
             result = self._stored_result(source, now)
         else:
             result = self.run(poll_one(self._context(now), source, self._writer))
+            if result.status == "error" and _polled_since(self.storage.get_source(source_id), now):
+                # Another run of this task stored the poll meanwhile (AlreadyPolledError).
+                result = self._stored_result(self.storage.get_source(source_id), now)
         pages = list(result.new_articles) if source.settings.fetch_full else []
         return asdict(result) | {"pages_wanted": pages}
 

@@ -145,11 +145,16 @@ class PollWrite:
     the write itself finds out; so ``settle`` is called inside the transaction,
     with those ids, and returns the change and the log line. It must be pure:
     it runs while the write transaction is open and must not use the storage.
+
+    ``cycle``, when given, is the time of the poll cycle this poll belongs to: the
+    write is refused (AlreadyPolledError) if the source was already polled at or
+    after it, so a task run twice (the task queue delivers at least once) stores once.
     """
 
     source_id: str
     articles: Sequence[ArticleIntent]
     settle: Settle
+    cycle: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +242,10 @@ class Storage(Protocol):
         writer): each poll's articles as :meth:`upsert_articles` would, then the change
         and log line its ``settle`` returns. Returns the new article ids of each poll,
         in order. Raises SourceNotFoundError when a source is gone, SourceExistsError
-        when a change moves a source to another's URL; then nothing is written."""
+        when a change moves a source to another's URL, AlreadyPolledError when a poll's
+        ``cycle`` is already stored; then nothing is written. The sources' rows are
+        locked for the transaction (PostgreSQL), so concurrent writers of one source
+        take turns."""
 
     def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
         """The newest ``limit`` log entries of a source, newest first."""
