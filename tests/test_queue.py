@@ -315,3 +315,22 @@ def test_shared_host_limits_hold_across_workers() -> None:
     most, starts = asyncio.run(scenario())
     assert most == 2
     assert all(later - earlier >= 0.19 for earlier, later in itertools.pairwise(starts))
+
+
+def test_a_source_travels_in_a_task_message_unchanged() -> None:
+    from datetime import UTC, datetime
+
+    from occasional.queue.runtime import source_from_message, source_message
+    from occasional.types import Source, SourceSettings
+
+    source = Source(
+        id="s1",
+        url="https://example.org/feed",
+        etag='"v2"',
+        settings=SourceSettings(tags=("news", "tech"), fetch_full=False),
+        added=datetime(2026, 1, 1, tzinfo=UTC),
+        last_polled=datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC),
+        failures=2,
+    )
+    message = json.loads(json.dumps(source_message(source)))  # as the broker carries it
+    assert source_from_message(message) == source

@@ -103,6 +103,9 @@ class SourceExistsError(SourceError):
 class AlreadyPolledError(SourceError):
     """A poll was not stored because its source was already polled in the same cycle."""
 
+    #: In every message, so a report that kept only the text can still tell.
+    MARK = "already polled in this cycle"
+
 
 class DiscoveryError(SourceError):
     """A site offered no feed and no sitemap we could use."""

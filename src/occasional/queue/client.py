@@ -29,7 +29,7 @@ from ..pipeline import PageResult, PollReport, SourceResult
 from ..types import Source
 from . import tasks
 from .app import configure, require_shared_database
-from .runtime import result_from_dict
+from .runtime import result_from_dict, source_message
 
 __all__ = ["poll_through_queue"]
 
@@ -123,7 +123,8 @@ def poll_through_queue(
     stamp = now.isoformat()
     if on_total:
         on_total(len(order))
-    sent = _send(app, tasks.poll_source, [(source.id, stamp) for source in order], config)
+    calls = [(source_message(source), stamp) for source in order]
+    sent = _send(app, tasks.poll_source, calls, config)
     report = PollReport()
     report.sources, wanted = _source_results(sent, order, _gather(sent, progress))
     if on_total:

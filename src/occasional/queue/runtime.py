@@ -14,12 +14,13 @@ The task bodies call the same stage functions as ``occasional poll``
 (:func:`~occasional.pipeline.poll_one`, :func:`~occasional.pipeline.fetch_page`,
 :func:`~occasional.pipeline.refresh_stories`); what they add is idempotence:
 
-- a poll task carries its cycle's time; a source whose ``last_polled`` already
-  reached it was polled by an earlier run of the same task (its worker died
-  before acknowledging), so the stored result is reported, nothing is fetched
-  or written again; two runs at once (Redis gives a task that outlives
-  ``queue.visibility_timeout`` to another worker) are ordered by a row lock, and
-  the later one's write is refused (``PollWrite.cycle``);
+- a poll task carries its source as the enqueuer read it (no read per task) and
+  its cycle's time; the write of its poll is refused when the source was
+  already polled in that cycle (``PollWrite.cycle``, under a row lock), which
+  is what an earlier run of the same task did if its worker died after storing
+  and before acknowledging, or what a second run at once (Redis gives a task
+  that outlives ``queue.visibility_timeout`` to another worker) finds; the
+  stored result is reported then;
 - a page task skips an article whose text is already stored;
 - article ids come from the source and the entry, so storing an entry again
   updates the one row.
@@ -38,16 +39,16 @@ from typing import Any, TypeVar
 from redis.asyncio import Redis
 
 from ..config import Config
-from ..exceptions import ArticleNotFoundError, SourceNotFoundError
+from ..exceptions import AlreadyPolledError, ArticleNotFoundError
 from ..fetch.client import Fetcher
 from ..pipeline import PageResult, PollContext, SourceResult, fetch_page, poll_one
 from ..pipeline.stories import refresh_stories
 from ..storage import BatchWriter, SqlStorage, open_storage
-from ..types import Source
+from ..types import Source, SourceSettings
 from .app import limiter_url
 from .limiter import SharedHostLimits
 
-__all__ = ["WorkerRuntime", "result_from_dict"]
+__all__ = ["WorkerRuntime", "result_from_dict", "source_from_message", "source_message"]
 
 T = TypeVar("T")
 
@@ -57,8 +58,25 @@ _BATCH_POLLS = 200
 _BATCH_DELAY = 0.02
 
 
-def _polled_since(source: Source, now: datetime) -> bool:
-    return source.last_polled is not None and source.last_polled >= now
+_TIMES = ("added", "last_polled", "next_poll")
+
+
+def source_message(source: Source) -> dict[str, Any]:
+    """A source as a task carries it (JSON): read once by the enqueuer, not per task."""
+    data = asdict(source)
+    for name in _TIMES:
+        data[name] = data[name].isoformat() if data[name] else None
+    return data
+
+
+def source_from_message(data: dict[str, Any]) -> Source:
+    """The source a task carries (see :func:`source_message`)."""
+    values = dict(data)
+    for name in _TIMES:
+        values[name] = datetime.fromisoformat(values[name]) if values[name] else None
+    settings = values.pop("settings")
+    settings["tags"] = tuple(settings["tags"])
+    return Source(**values, settings=SourceSettings(**settings))
 
 
 def result_from_dict(data: dict[str, Any]) -> SourceResult:
@@ -99,23 +117,18 @@ class WorkerRuntime:
     def _context(self, now: datetime) -> PollContext:
         return PollContext(self.storage, self._fetcher, self.config, now, self._rng, once=True)
 
-    def poll(self, source_id: str, now: datetime) -> dict[str, Any]:
-        """Poll one source for the cycle of ``now``; its result and the articles new in it.
+    def poll(self, source: Source, now: datetime) -> dict[str, Any]:
+        """Poll ``source`` (as the cycle's enqueuer read it) for the cycle of ``now``;
+        its result and the articles new in it.
 
-        Called on a task's thread: the reads here wait for the database there, and
-        only the fetch and the batched write run on the shared loop.
+        The write is refused if the source was already polled in this cycle (an
+        earlier run of this task that stored its poll, then lost its worker); the
+        stored result is reported then. Runs on a task's thread: only the fetch
+        and the batched write run on the shared loop.
         """
-        try:
-            source = self.storage.get_source(source_id)
-        except SourceNotFoundError as exc:
-            return asdict(SourceResult(source_id, source_id, "error", error=str(exc)))
-        if _polled_since(source, now):
-            result = self._stored_result(source, now)
-        else:
-            result = self.run(poll_one(self._context(now), source, self._writer))
-            if result.status == "error" and _polled_since(self.storage.get_source(source_id), now):
-                # Another run of this task stored the poll meanwhile (AlreadyPolledError).
-                result = self._stored_result(self.storage.get_source(source_id), now)
+        result = self.run(poll_one(self._context(now), source, self._writer))
+        if AlreadyPolledError.MARK in (result.error or ""):  # report the first run's
+            result = self._stored_result(self.storage.get_source(source.id), now)
         pages = list(result.new_articles) if source.settings.fetch_full else []
         return asdict(result) | {"pages_wanted": pages}
 

@@ -1,6 +1,6 @@
 """The three tasks workers run, each a thin call into :class:`WorkerRuntime`.
 
-- ``occasional.poll_source(source_id, now)``: fetch, parse and store one source;
+- ``occasional.poll_source(source, now)``: fetch, parse and store one source;
 - ``occasional.fetch_page(article_id, now)``: fetch and extract one article's page;
 - ``occasional.refresh_stories(now)``: copies and stories, one refresher at a time.
 
@@ -19,7 +19,7 @@ from celery.signals import worker_shutdown
 
 from ..config import Config
 from .app import app
-from .runtime import WorkerRuntime
+from .runtime import WorkerRuntime, source_from_message
 
 __all__ = ["fetch_page", "poll_source", "refresh_stories", "runtime"]
 
@@ -47,10 +47,11 @@ def _close_runtime(**_: Any) -> None:
 
 
 @app.task(name="occasional.poll_source")
-def poll_source(source_id: str, now: str) -> dict[str, Any]:
-    """Poll one source for the cycle of ``now``; its SourceResult as a dict, plus
-    ``pages_wanted``: the new articles whose pages are to be fetched."""
-    return runtime().poll(source_id, datetime.fromisoformat(now))
+def poll_source(source: dict[str, Any], now: str) -> dict[str, Any]:
+    """Poll one source (``runtime.source_message``) for the cycle of ``now``; its
+    SourceResult as a dict, plus ``pages_wanted``: the new articles whose pages are
+    to be fetched."""
+    return runtime().poll(source_from_message(source), datetime.fromisoformat(now))
 
 
 @app.task(name="occasional.fetch_page")

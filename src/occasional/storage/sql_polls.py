@@ -43,7 +43,8 @@ def _require_sources(connection: Connection, polls: Sequence[PollWrite]) -> None
     for poll in polls:
         last = polled[poll.source_id]
         if poll.cycle is not None and last is not None and last >= poll.cycle:
-            message = f"source {poll.source_id!r} was already polled at {last.isoformat()}"
+            mark = AlreadyPolledError.MARK
+            message = f"source {poll.source_id!r} was {mark} (at {last.isoformat()})"
             raise AlreadyPolledError(message, url=poll.source_id)
 
 
