@@ -378,3 +378,16 @@ def test_a_shared_figure_alone_is_no_evidence_of_one_event() -> None:
     # Beside a shared name, the figure counts.
     with_name = overlap("Quillpay loses $1.4 million", "Carrow Valley lender Quillpay fell.")
     assert with_name > overlap("Quillpay loses money", "Carrow Valley lender Quillpay fell.")
+
+
+def test_a_small_story_folds_into_a_bigger_one_of_its_event() -> None:
+    # The pass left one event's five reports in stories of two and three (as
+    # a small window can); folding joins them, though neither is big.
+    reports = EVENTS["quake"] + EVENTS["quake"][:2]
+    clusterer = Clusterer(ClusterOptions(refine_rounds=0, split_agreement=0))
+    two, three = clusterer.new_story(), clusterer.new_story()
+    for i, (title, text) in enumerate(reports):
+        clusterer.add(features(title, text, T0 + timedelta(hours=i)), force=two if i < 2 else three)
+    clusterer._forced = [False] * len(reports)  # as if the pass had put them there
+    clusterer.refine()
+    assert set(clusterer.labels) == {three}

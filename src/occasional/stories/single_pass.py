@@ -367,9 +367,10 @@ class Clusterer:
     def _gather(self, window: _Window) -> None:
         """Fold small stories into the bigger story their docs fit best on average.
 
-        A story of at most ``gather_size`` docs joins the bigger story (over
-        ``gather_size`` docs) whose mean score for its docs is best and at
-        least ``gather_threshold``. Every fold is decided before any is made,
+        A story of at most ``gather_size`` docs joins the bigger story (more
+        docs than it has) whose mean score for its docs is best and at least
+        ``gather_threshold``: in a small window an event's reports may sit in
+        two stories of two and three. Every fold is decided before any is made,
         so a story that grows by folds cannot chain on to take unrelated
         docs. Runs before the split: docs kept apart from a story while it
         held two events join it here, and the split sends them to their half.
@@ -386,7 +387,7 @@ class Clusterer:
             best, best_score = None, opts.gather_threshold
             for idx in sorted(found):
                 story = self._stories[idx]
-                if story.size <= opts.gather_size:
+                if story.size <= len(positions):
                     continue
                 score = sum(self._score(window.probe(p), story) for p in positions)
                 score /= len(positions)
