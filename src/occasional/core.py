@@ -36,8 +36,10 @@ from .pipeline import (
     refresh_stories,
 )
 from .resolve import ResolvedSource, resolve_source
+from .scope import UserScope
 from .sources import parse_opml, write_opml
 from .storage import open_storage
+from .storage.accounts import User
 from .storage.base import Storage
 from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
 from .upkeep import Upkeep
@@ -167,8 +169,22 @@ class Engine(_Digests, Upkeep, Accounts):
         """Add a feed by its URL, or a site by its URL (autodiscovery, then sitemaps).
 
         With ``discover=False`` the URL is stored as a feed without fetching it.
-        Raises SourceExistsError, InvalidURLError, FetchError, DiscoveryError.
+        The home's owner, when it has one, follows it. Raises SourceExistsError,
+        InvalidURLError, FetchError, DiscoveryError.
         """
+        return self._owned(
+            self.new_source(url, tags=tags, discover=discover, fetch_full=fetch_full)
+        )
+
+    def new_source(
+        self,
+        url: str,
+        *,
+        tags: Sequence[str] = (),
+        discover: bool = True,
+        fetch_full: bool | None = None,
+    ) -> Source:
+        """Store a source as :meth:`add_source` does, without subscribing anyone to it."""
         url = check_url(url)
         self._refuse_existing(url)
         settings = SourceSettings(
@@ -176,10 +192,10 @@ class Engine(_Digests, Upkeep, Accounts):
             fetch_full=self.config.articles.fetch_full if fetch_full is None else fetch_full,
         )
         if not discover:
-            return self._owned(self.storage.add_source(url, settings=settings, now=self.clock()))
+            return self.storage.add_source(url, settings=settings, now=self.clock())
         resolved = asyncio.run(self._resolve(url))
         self._refuse_existing(resolved.url)
-        source = self.storage.add_source(
+        return self.storage.add_source(
             resolved.url,
             kind=resolved.kind,
             settings=settings,
@@ -187,7 +203,6 @@ class Engine(_Digests, Upkeep, Accounts):
             site_url=resolved.site_url,
             now=self.clock(),
         )
-        return self._owned(source)
 
     def _owned(self, source: Source) -> Source:
         """A source the CLI added is followed by the home's owner, when it has one."""
@@ -206,6 +221,10 @@ class Engine(_Digests, Upkeep, Accounts):
     async def _resolve(self, url: str) -> ResolvedSource:
         async with Fetcher(self.config.fetch) as fetcher:
             return await resolve_source(fetcher, url)
+
+    def for_user(self, user: User) -> UserScope:
+        """What one user of the web app or the Reader API may see and change."""
+        return UserScope(self, user)
 
     def remove_source(self, id_or_url: str) -> Source:
         """Remove a source and its articles; returns what was removed."""

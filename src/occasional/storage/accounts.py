@@ -210,6 +210,9 @@ class AccountStore(Protocol):
     ) -> None:
         """Mark articles read or unread, starred or not (``None`` leaves that flag)."""
 
+    def item_states(self, user_id: str, article_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        """Article id → (read, starred) for the given articles that have any state."""
+
     def items(self, query: ItemQuery) -> list[ItemRef]:
         """One page of folded items (see :class:`ItemQuery`)."""
 

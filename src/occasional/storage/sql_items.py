@@ -112,6 +112,18 @@ class ItemsMixin(SqlBase):
                     )
                 self._upsert(connection, item_state, values, ["user_id", "article_id"])
 
+    def item_states(self, user_id: str, article_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        """See :meth:`AccountStore.item_states`."""
+        found: dict[str, tuple[bool, bool]] = {}
+        with self._read("reading item state") as connection:
+            for part in chunks(list(dict.fromkeys(article_ids))):
+                query = select(item_state).where(
+                    item_state.c.user_id == user_id, item_state.c.article_id.in_(part)
+                )
+                for row in connection.execute(query):
+                    found[row.article_id] = (row.read_at is not None, row.starred_at is not None)
+        return found
+
     def items(self, query: ItemQuery) -> list[ItemRef]:
         """See :meth:`AccountStore.items`."""
         if not query.source_ids or query.limit <= 0:
