@@ -42,6 +42,7 @@ from .words import relative, stamp
 __all__ = [
     "SESSION_COOKIE",
     "Visit",
+    "done_with",
     "error_page",
     "local_path",
     "page",
@@ -155,8 +156,17 @@ def local_path(target: str | None, default: str = "/") -> str:
 
 
 async def read_form(request: Request) -> FormData:
-    """The request's form (cached by Starlette), with our size limits."""
-    return await request.form(max_part_size=MAX_FORM_BYTES)
+    """The request's form (cached by Starlette), with our size limits; see :func:`done_with`."""
+    form = await request.form(max_part_size=MAX_FORM_BYTES)
+    request.state.form = form
+    return form
+
+
+async def done_with(request: Request) -> None:
+    """Close the request's form, if one was read (uploads live in temporary files)."""
+    form = getattr(request.state, "form", None)
+    if form is not None:
+        await form.close()
 
 
 async def visit_of(request: Request) -> Visit | None:
@@ -204,6 +214,8 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(request, visit)
         except OccasionalError as error:
             return error_page(request, visit, _status(error), str(error))
+        finally:
+            await done_with(request)
 
     return endpoint
 

@@ -32,7 +32,7 @@ from ..render.view import safe_url
 from ..scope import UserScope
 from ..storage.accounts import ItemQuery, ItemRef, Session, Subscription, User
 from .auth import LoginLimiter, limiter_keys
-from .common import engine_of, read_form, run
+from .common import done_with, engine_of, read_form, run
 from .readeritems import ITEM_PREFIX, items_json, plain_text
 
 __all__ = ["routes"]
@@ -113,6 +113,8 @@ def api(
             except OccasionalError as error:
                 status = 404 if isinstance(error, LookupError) else 400
                 return PlainTextResponse(str(error), status_code=status)
+            finally:
+                await done_with(request)
 
         return endpoint
 
