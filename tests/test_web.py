@@ -212,7 +212,7 @@ def test_search_finds_stories(client: Client) -> None:
 
 def test_read_and_star_are_shared_by_copies(client: Client, web_engine: Engine) -> None:
     client.login()
-    story_id, original, copy = _copied_story(web_engine)
+    _story, original, copy = _copied_story(web_engine)
     user = web_engine.storage.get_user("alice")
     marked = client.post(f"/items/{copy}/mark", {"set": "star"}, headers={"HX-Request": "true"})
     assert marked.status_code == 200 and "Starred" in marked.text

@@ -69,9 +69,11 @@ class _Markup(HTMLParser):
         for name, value in attrs:
             if name.lower().startswith("on"):
                 self.problems.append(f"<{tag} {name}=…>")
-            if name in ("href", "src", "action", "formaction") and value:
-                if re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(("javascript:", "data:")):
-                    self.problems.append(f"<{tag} {name}={value!r}>")
+            squeezed = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+            if name in ("href", "src", "action", "formaction") and squeezed.startswith(
+                ("javascript:", "data:")
+            ):
+                self.problems.append(f"<{tag} {name}={value!r}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
