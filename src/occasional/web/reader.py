@@ -176,7 +176,9 @@ async def user_info(call: ApiCall) -> Response:
 
 
 def _label(tag: str) -> dict[str, str]:
-    return {"id": LABEL + tag, "label": tag}
+    # Tags come from OPML folders too: plain text, matched the same way in streams.
+    name = plain_text(tag)
+    return {"id": LABEL + name, "label": name}
 
 
 def _subscription(sub: Subscription) -> dict[str, Any]:
@@ -203,9 +205,14 @@ async def subscription_list(call: ApiCall) -> Response:
 async def tag_list(call: ApiCall) -> Response:
     """GET /tag/list: starred, then every label the user's subscriptions carry."""
     subs = await run(call.scope.subscriptions)
-    tags = sorted({tag for sub in subs for tag in sub.tags})
+    tags = sorted({plain_text(tag) for sub in subs for tag in sub.tags})
     return JSONResponse(
-        {"tags": [{"id": STARRED}, *({**_label(t), "type": "folder"} for t in tags)]}
+        {
+            "tags": [
+                {"id": STARRED},
+                *({"id": LABEL + t, "label": t, "type": "folder"} for t in tags),
+            ]
+        }
     )
 
 
@@ -307,7 +314,7 @@ async def _stream_query(call: ApiCall, stream: str, cap: int) -> ItemQuery:
         feed = _feed_id(stream)
         sources = [s.source.id for s in subs if feed in (s.source.id, s.source.url)]
     elif (label := _label_of(stream)) is not None:
-        sources = [s.source.id for s in subs if label in s.tags]
+        sources = [s.source.id for s in subs if label in {plain_text(t) for t in s.tags}]
     else:
         raise ApiError(f"unknown stream {stream!r}")
     for excluded in call.params.get("xt", []):
@@ -521,6 +528,7 @@ async def unread_count(call: ApiCall) -> Response:
         for tag in sub.tags:
             old = labels.get(tag, (0, newest))
             labels[tag] = (old[0] + count, max(old[1], newest))
+    labels = {plain_text(tag): value for tag, value in labels.items()}
     rows += [_count_row(LABEL + tag, *value) for tag, value in sorted(labels.items())]
     if counts:
         total = sum(count for count, _ in counts.values())

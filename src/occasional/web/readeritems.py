@@ -87,7 +87,7 @@ def _item(
 ) -> dict[str, Any]:
     url = safe_url(lead.url) or ""
     categories = [STATE + "reading-list"]
-    categories += [f"user/-/label/{tag}" for tag in (home.tags if home else ())]
+    categories += [f"user/-/label/{plain_text(tag)}" for tag in (home.tags if home else ())]
     if ref.read:
         categories.append(STATE + "read")
     if ref.starred:
