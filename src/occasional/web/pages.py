@@ -48,12 +48,16 @@ def _cards(digest: Digest | None) -> object:
     return digest_view(digest, RenderOptions()) if digest else None
 
 
-@page
-async def today(request: Request, visit: Visit) -> Response:
-    """GET /: the newest digest of the chosen profile."""
-    names, current = await _profiles(visit, _profile_name(request))
-    digests = await run(visit.scope.digests, current, 1)
-    digest = digests[0] if digests else None
+def _digest_page(
+    request: Request,
+    visit: Visit,
+    names: list[str],
+    current: str,
+    digest: Digest | None,
+    *,
+    archived: bool,
+) -> Response:
+    """Today's page, or one archived digest shown the same way."""
     return render(
         request,
         "today.html",
@@ -63,8 +67,18 @@ async def today(request: Request, visit: Visit) -> Response:
         digest=digest,
         view=_cards(digest),
         actions=ACTIONS,
-        notice=request.query_params.get("notice"),
-        archived=False,
+        notice=None if archived else request.query_params.get("notice"),
+        archived=archived,
+    )
+
+
+@page
+async def today(request: Request, visit: Visit) -> Response:
+    """GET /: the newest digest of the chosen profile."""
+    names, current = await _profiles(visit, _profile_name(request))
+    digests = await run(visit.scope.digests, current, 1)
+    return _digest_page(
+        request, visit, names, current, digests[0] if digests else None, archived=False
     )
 
 
@@ -90,18 +104,7 @@ async def archive_digest(request: Request, visit: Visit) -> Response:
     """GET /archive/{id}: one stored digest."""
     names, current = await _profiles(visit, _profile_name(request))
     digest = await run(visit.scope.digest, request.path_params["digest_id"], current)
-    return render(
-        request,
-        "today.html",
-        visit,
-        profiles=names,
-        profile=current,
-        digest=digest,
-        view=_cards(digest),
-        actions=ACTIONS,
-        notice=None,
-        archived=True,
-    )
+    return _digest_page(request, visit, names, current, digest, archived=True)
 
 
 @page
