@@ -33,7 +33,9 @@ The tree::
     ├── DeliveryError                    SMTP or file delivery failed
     └── LLMError                         an LLM endpoint failed or lied
 
-Messages say what failed, for which thing, and what to do about it.
+Messages say what failed, for which thing, and what to do about it. Where an
+error that is not ours is recorded (a source's or a page's error), :func:`describe`
+words it.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ __all__ = [
     "SourceNotFoundError",
     "StorageError",
     "StoryNotFoundError",
+    "describe",
 ]
 
 
@@ -117,7 +120,15 @@ class BlockedAddressError(FetchError):
 
 
 class RobotsDisallowedError(FetchError):
-    """robots.txt forbids fetching this page with our User-Agent."""
+    """robots.txt forbids fetching this page with our User-Agent.
+
+    ``temporary`` is true when robots.txt could not be read (the site is left
+    alone for a while) rather than when its rules forbid the page.
+    """
+
+    def __init__(self, message: str, url: str | None = None, *, temporary: bool = False) -> None:
+        super().__init__(message, url)
+        self.temporary = temporary
 
 
 class ResponseTooLargeError(FetchError):
@@ -189,3 +200,10 @@ class DeliveryError(OccasionalError):
 
 class LLMError(OccasionalError):
     """An LLM endpoint failed, timed out, or answered unfaithfully."""
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception in words, for a source's or page's error: its type
+    and message on one line, capped (the traceback goes to the debug log)."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
