@@ -1,0 +1,49 @@
+"""Pages become a durable to-do list: ``articles.page_due`` says when an article's
+page should be fetched (next); NULL when there is nothing (left) to fetch.
+
+Articles stored before this revision whose page was never fetched, from sources
+that want full pages, are due at once: a poll that was killed between storing
+entries and fetching their pages used to lose those pages for good.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision: str | None = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Add ``page_due`` with its index, and make never-fetched pages due."""
+    op.add_column("articles", sa.Column("page_due", sa.DateTime(timezone=True)))
+    op.create_index("ix_articles_page_due", "articles", ["page_due"])
+    articles = sa.table(
+        "articles",
+        sa.column("source_id", sa.Text),
+        sa.column("url", sa.Text),
+        sa.column("fetched", sa.DateTime(timezone=True)),
+        sa.column("page_fetched", sa.DateTime(timezone=True)),
+        sa.column("page_attempts", sa.Integer),
+        sa.column("page_due", sa.DateTime(timezone=True)),
+    )
+    sources = sa.table("sources", sa.column("id", sa.Text), sa.column("fetch_full", sa.Boolean))
+    wanting_pages = sa.select(sources.c.id).where(sources.c.fetch_full.is_(True))
+    op.execute(
+        articles.update()
+        .where(
+            articles.c.page_fetched.is_(None),
+            articles.c.page_attempts == 0,
+            articles.c.source_id.in_(wanting_pages),
+            sa.or_(articles.c.url.like("http://%"), articles.c.url.like("https://%")),
+        )
+        .values(page_due=articles.c.fetched)
+    )
+
+
+def downgrade() -> None:
+    """Not supported: restore a backup instead of dropping a user's news."""
+    raise NotImplementedError("occasional does not downgrade its schema")
