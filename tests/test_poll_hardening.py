@@ -426,3 +426,45 @@ def test_huge_titles_keys_and_links_are_capped(
         assert all(len(a.title) <= 500 and len(a.url) <= 2048 for a in stored)
         assert max(len(a.title) for a in stored) > 400
         assert len(engine.storage.get_source(source.id).title or "") <= 500
+
+
+# --- the commands that read one page or one site -------------------------------------
+
+
+def test_add_a_site_whose_sitemap_has_out_of_range_dates(site: FaultWeb, tmp_path: Path) -> None:
+    site.route("/", site.static("<html><head><title>Harbour</title></head><body></body></html>"))
+    site.route("/robots.txt", site.static(f"User-agent: *\nSitemap: {site.url('/sitemap.xml')}\n"))
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{site.url('/a')}</loc><lastmod>9999-12-31T23:59:59-05:00</lastmod></url>"
+        f"<url><loc>{site.url('/b')}</loc><lastmod>0001-01-01T00:00:00+05:00</lastmod></url>"
+        "</urlset>"
+    )
+    site.route("/sitemap.xml", site.static(sitemap, "application/xml"))
+    added = cli_run(tmp_path, "add", site.url("/"), "--json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["kind"] == "sitemap"
+    polled = cli_run(tmp_path, "poll", "--all", "--json")
+    assert polled.exit_code == 0, polled.output
+    assert json.loads(polled.stdout)["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="9999-12-31T23:59:59-05:00">',
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "0001-01-01T00:00:00+05:00"}</script>',
+        '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>",
+    ],
+    ids=["meta-9999", "json-ld-0001", "json-ld-deep"],
+)
+def test_extract_url_of_a_page_with_hostile_metadata(
+    site: FaultWeb, tmp_path: Path, head: str
+) -> None:
+    page = article_page("Harbour strike").replace(b"</head>", head.encode() + b"</head>")
+    site.route("/story", site.static(page, "text/html"))
+    extracted = cli_run(tmp_path, "extract", site.url("/story"), "--json")
+    assert extracted.exit_code == 0, extracted.output
+    result = json.loads(extracted.stdout)
+    assert "Paragraph 7" in result["text"] and result["published"] is None
