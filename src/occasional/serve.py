@@ -5,10 +5,16 @@ Three things at once, until SIGINT or SIGTERM::
     every serve.poll_every seconds:  engine.poll()                 # due sources only
     when a profile's cron fires:     digest=$(engine.digest $p); engine.send_digest $digest
     GET /feedback?<signed link>:     engine.feedback $story $action  # from the e-mail's links
+    GET /health:                     {"ok": …, "poll": {last_started, last_ok, last_error, …}}
 
 Every call into the Engine runs on one worker thread, one at a time, so the
 storage is never used from two threads at once. On a signal the loop stops
 taking new work, lets the running job finish, and closes the storage.
+
+The poll loop survives anything a poll raises: it logs it (one line, the
+traceback at debug level), keeps it for ``/health`` and polls again next time.
+``/health`` answers 503 with ``"ok": false`` while the last poll failed or the
+loop is not running.
 """
 
 from __future__ import annotations
@@ -16,23 +22,58 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
 from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_signer
-from .exceptions import InputError, OccasionalError, StoryNotFoundError
+from .exceptions import InputError, OccasionalError, StoryNotFoundError, describe
 
-__all__ = ["Server", "due_profiles", "serve_forever"]
+if TYPE_CHECKING:
+    from .pipeline import PollReport
+
+__all__ = ["PollHealth", "Server", "due_profiles", "serve_forever"]
 
 T = TypeVar("T")
 Log = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollHealth:
+    """What ``/health`` says about the poll loop: its last poll, and how it ended."""
+
+    last_started: datetime | None = None
+    last_finished: datetime | None = None
+    last_ok: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+
+    def as_json(self, running: bool) -> dict[str, object]:
+        """The ``poll`` object of ``/health``; times ISO 8601 or null."""
+        times = {
+            name: when.isoformat() if when else None
+            for name, when in (
+                ("last_started", self.last_started),
+                ("last_finished", self.last_finished),
+                ("last_ok", self.last_ok),
+            )
+        }
+        return {
+            "running": running,
+            **times,
+            "last_error": self.last_error,
+            "failures": self.failures,
+        }
 
 
 def due_profiles(
@@ -65,6 +106,8 @@ class Server:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="occasional")
         self._signer = feedback_signer(engine.config)
         self.bound_port: int | None = None
+        self.poll_health = PollHealth()
+        self.loops: list[asyncio.Task[None]] = []
 
     async def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an Engine call on the worker thread."""
@@ -81,7 +124,11 @@ class Server:
         return app
 
     async def on_health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        """200 with ``"ok": true`` while the loops run and the last poll did not fail, else 503."""
+        running = bool(self.loops) and not self.loops[0].done()
+        ok = running and self.poll_health.failures == 0
+        body = {"ok": ok, "poll": self.poll_health.as_json(running)}
+        return web.json_response(body, status=200 if ok else 503)
 
     async def on_feedback(self, request: web.Request) -> web.Response:
         try:
@@ -109,17 +156,35 @@ class Server:
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
 
     async def poll_loop(self) -> None:
-        """Poll due sources every ``serve.poll_every`` seconds."""
+        """Poll due sources every ``serve.poll_every`` seconds; whatever a poll raises
+        is logged and kept for ``/health``, and the next poll runs all the same."""
         while not self.stopping.is_set():
-            try:
-                report = await self.call(self.engine.poll)
-                if report.sources:
-                    self.log(
-                        f"polled {len(report.sources)} sources, {len(report.new_articles)} new"
-                    )
-            except OccasionalError as exc:
-                self.log(f"poll failed: {exc}")
+            await self.poll_once()
             await self._wait(self.engine.config.serve.poll_every)
+
+    async def poll_once(self) -> None:
+        """One poll, its report logged; never raises but for cancellation."""
+        health = self.poll_health
+        health.last_started = self.engine.clock()
+        try:
+            report = await self.call(self.engine.poll)
+            self._log_poll(report)
+        except Exception as exc:  # see the docstring: the loop outlives any one poll
+            words = str(exc) if isinstance(exc, OccasionalError) else describe(exc)
+            logger.debug("poll failed", exc_info=True)
+            self.log(f"poll failed: {words}")
+            health.last_error, health.failures = words, health.failures + 1
+        else:
+            health.last_ok, health.last_error, health.failures = self.engine.clock(), None, 0
+        health.last_finished = self.engine.clock()
+
+    def _log_poll(self, report: PollReport) -> None:
+        if not report.sources:
+            return
+        self.log(f"polled {len(report.sources)} sources, {len(report.new_articles)} new")
+        for result in report.sources:
+            if result.error and result.status not in ("ok", "not_modified", "moved"):
+                self.log(f"  {result.url}: {result.error}")
 
     async def schedule_loop(self) -> None:
         """Build and send each profile's digest when its cron expression fires."""
@@ -152,11 +217,14 @@ class Server:
         await site.start()
         self.bound_port = int(runner.addresses[0][1])
         self.log(f"feedback links answered on http://{self.host}:{self.bound_port}/feedback")
-        loops = [asyncio.create_task(self.poll_loop()), asyncio.create_task(self.schedule_loop())]
+        self.loops = [
+            asyncio.create_task(self.poll_loop()),
+            asyncio.create_task(self.schedule_loop()),
+        ]
         try:
             await self.stopping.wait()
         finally:
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.gather(*self.loops, return_exceptions=True)
             await runner.cleanup()
             self._worker.shutdown(wait=True)
 
