@@ -17,6 +17,8 @@ from occasional.extract.jsonld import find_article, names_of, url_of
 from occasional.sources import parse_feed, parse_sitemap, sitemap_as_feed
 from occasional.sources._values import parse_date
 
+pytestmark = pytest.mark.faults
+
 FEED_URL = "https://feeds.example/feed.json"
 OUT_OF_RANGE = [
     "0001-01-01T00:00:00+05:00",
@@ -181,3 +183,16 @@ def test_json_ld_nested_as_deep_as_json_allows() -> None:
     assert found is None or found["headline"] == "H"
     extracted = extract_page(page(f'<script type="application/ld+json">{block}</script>'))
     assert "Paragraph 5" in extracted.text
+
+
+def test_jsonl_published_out_of_range_is_that_lines_error() -> None:
+    # Found by fuzzing (test_fuzz.py): OverflowError escaped read_docs, "nothing raises".
+    from occasional.stories import read_docs
+
+    lines = [
+        '{"id": 1, "title": "t", "text": "x", "published": "9999-12-31T23:59:59-05:00"}',
+        '{"id": 2, "title": "t", "text": "x", "published": "2026-03-01T12:00:00+01:00"}',
+    ]
+    docs, errors = read_docs(lines)
+    assert [d.id for d in docs] == ["2"]
+    assert errors == ["line 1: 'published' is out of range in UTC: '9999-12-31T23:59:59-05:00'"]

@@ -33,6 +33,8 @@ from occasional.extract import get_extractor, register_extractor
 from occasional.sources import PARSERS
 from occasional.types import ExtractedPage
 
+pytestmark = pytest.mark.faults
+
 ALLOW = {"fetch": {"allow_networks": ["127.0.0.0/8"], "read_timeout": 5.0}}
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -14,6 +14,8 @@ from occasional.core import Engine
 from occasional.pipeline import PollReport, SourceResult
 from occasional.serve import Server
 
+pytestmark = pytest.mark.faults
+
 
 class TroubledEngine(Engine):
     """An Engine whose polls raise, then report a failing source, then succeed.
