@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision: str | None = "0001"
+# After 0005 (users), which reached main first; numbers are per branch, the chain is the order.
+down_revision: str | None = "0005"
 branch_labels = None
 depends_on = None
 
