@@ -607,9 +607,12 @@ def test_pages_never_fetched_before_revision_0002_become_due(database_url: str) 
     store = open_storage(database_url)
     try:
         urls = [a.url for a in store.due_pages(NOW, since=NOW - timedelta(days=1), limit=10)]
+        mended = {a.id: a.url for a in store.iter_articles()}
     finally:
         store.close()
     assert urls == ["https://a.example/never"]
+    # A bare guid or a javascript: link stored as a URL now points to the source's site.
+    assert mended["a4"] == "https://a.example/" and mended["a5"] == "https://b.example/f"
 
 
 def _old_rows(connection) -> None:
@@ -618,7 +621,8 @@ def _old_rows(connection) -> None:
     when = sa.DateTime(timezone=True)
     source_table = sa.table(
         "sources", *(sa.column(n) for n in ("id", "url", "kind", "enabled", "fetch_full")),
-        sa.column("poll_min_seconds"), sa.column("poll_max_seconds"), sa.column("failures"),
+        sa.column("site_url"), sa.column("poll_min_seconds"), sa.column("poll_max_seconds"),
+        sa.column("failures"),
         sa.column("added", when),
     )  # fmt: skip
     article_table = sa.table(
@@ -630,9 +634,9 @@ def _old_rows(connection) -> None:
     connection.execute(
         source_table.insert(),
         [
-            {"id": "s1", "url": "https://a.example/f", "fetch_full": True}
+            {"id": "s1", "url": "https://a.example/f", "fetch_full": True, "site_url": "https://a.example/"}
             | common | {"failures": 0, "added": NOW},
-            {"id": "s2", "url": "https://b.example/f", "fetch_full": False}
+            {"id": "s2", "url": "https://b.example/f", "fetch_full": False, "site_url": None}
             | common | {"failures": 0, "added": NOW},
         ],
     )  # fmt: skip
@@ -641,6 +645,7 @@ def _old_rows(connection) -> None:
         ("a2", "s1", "https://a.example/done", NOW),
         ("a3", "s2", "https://b.example/feed-only", None),
         ("a4", "s1", "guid-not-a-url", None),
+        ("a5", "s2", "JavaScript:alert(1)", None),
     ]
     connection.execute(
         article_table.insert(),

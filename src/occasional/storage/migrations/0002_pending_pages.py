@@ -3,7 +3,9 @@ page should be fetched (next); NULL when there is nothing (left) to fetch.
 
 Articles stored before this revision whose page was never fetched, from sources
 that want full pages, are due at once: a poll that was killed between storing
-entries and fetching their pages used to lose those pages for good.
+entries and fetching their pages used to lose those pages for good. Articles
+whose stored URL is not http(s) (a bare guid, a ``javascript:`` link) point to
+their source's site from now on.
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ def upgrade() -> None:
         sa.column("page_attempts", sa.Integer),
         sa.column("page_due", sa.DateTime(timezone=True)),
     )
-    sources = sa.table("sources", sa.column("id", sa.Text), sa.column("fetch_full", sa.Boolean))
+    sources = sa.table(
+        "sources",
+        sa.column("id", sa.Text),
+        sa.column("url", sa.Text),
+        sa.column("site_url", sa.Text),
+        sa.column("fetch_full", sa.Boolean),
+    )
+    url = sa.func.lower(articles.c.url)
+    is_http = sa.or_(url.like("http://%"), url.like("https://%"))
     wanting_pages = sa.select(sources.c.id).where(sources.c.fetch_full.is_(True))
     op.execute(
         articles.update()
@@ -39,10 +49,18 @@ def upgrade() -> None:
             articles.c.page_fetched.is_(None),
             articles.c.page_attempts == 0,
             articles.c.source_id.in_(wanting_pages),
-            sa.or_(articles.c.url.like("http://%"), articles.c.url.like("https://%")),
+            is_http,
         )
         .values(page_due=articles.c.fetched)
     )
+    # An entry's guid, or a javascript:/data:/mailto: link, was stored as its URL and shown
+    # as a link: such an article points to its source's site instead (the guid stays its key).
+    home = (
+        sa.select(sa.func.coalesce(sources.c.site_url, sources.c.url))
+        .where(sources.c.id == articles.c.source_id)
+        .scalar_subquery()
+    )
+    op.execute(articles.update().where(sa.not_(is_http)).values(url=home))
 
 
 def downgrade() -> None:
