@@ -156,15 +156,15 @@ def test_index_pairs_a_teaser_with_its_article_and_not_unrelated_docs() -> None:
 
 
 def test_index_chains_a_phrase_shared_by_many_docs() -> None:
-    stock = "the company did not immediately respond to a request".split()
+    stock = ["the", "company", "did", "not", "immediately", "respond", "to", "a", "request"]
     shingles = [shingle_hashes([_paragraphs(i)[0].split(), stock]) for i in range(300)]
-    left, right = shared_pairs(shingles)
+    left, _ = shared_pairs(shingles)
     # Only neighbours are paired through a phrase in every doc: linear, not quadratic.
     assert len(left) <= 300
 
 
 def test_ordered_shingles_keep_text_order_and_repeats() -> None:
-    words = "a b c d e a b c d e".split()
+    words = ["a", "b", "c", "d", "e", "a", "b", "c", "d", "e"]
     ordered = ordered_shingles(words, [len(words)])
     assert len(ordered) == 6 and ordered[0] == ordered[5]
     assert np.array_equal(np.unique(ordered), shingle_hashes([words]))

@@ -33,8 +33,8 @@ from .fingerprint import (
     shingles_in_order,
 )
 from .index import shared_pairs
-from .shingles import U32
 from .originals import choose_original
+from .shingles import U32
 
 __all__ = ["CopyGroups", "copy_groups", "find_copies"]
 
