@@ -303,3 +303,12 @@ def test_press_wire_credits_are_read() -> None:
     assert wire_agency("BOSTON, March 2, 2026 /PRNewswire/ -- Acme said") == "prnewswire"
     assert wire_agency("Text.\n\nReporting by Ann Lee; Editing by Bo Chan") == "reuters"
     assert wire_agency("Text.\n\nCopyright 2026 The Associated Press. All rights") == "ap"
+
+
+def test_without_times_the_fullest_text_is_the_original_not_its_excerpt() -> None:
+    paras = _paragraphs(29, count=9)
+    excerpt = Doc(id="a-excerpt", title="", text="\n\n".join(paras[:4]))
+    article = Doc(id="b-article", title="", text="\n\n".join(paras))
+    groups = copy_groups([excerpt, article])
+    assert groups.original_of("a-excerpt") == "b-article"
+    assert groups.original_reason("a-excerpt") == "fullest"

@@ -17,7 +17,10 @@ decides names the reason:
    original, but only when no member has a believable time.
 4. ``"preference"``: among those tied, the host listed first in the
    configured source preference.
-5. ``"tie"``: the lowest id.
+5. ``"fullest"``: still tied (no believable times), the member with the
+   most text of its own: a teaser or excerpt is never the source of the
+   text it cuts.
+6. ``"tie"``: the lowest id.
 
 Pure; nothing raises.
 """
@@ -104,7 +107,12 @@ def _by_time(
     best = min(ranked)
     if best[0] < len(preference) and sum(1 for r, _ in ranked if r == best[0]) == 1:
         return best[1], "preference"
-    return min(doc.id for doc, _ in tied), "tie"
+    tied = [(doc, fp) for doc, fp in tied if _rank(fp, preference) == best[0]]
+    most = max(len(fp.shingles) for _, fp in tied)
+    fullest = [doc.id for doc, fp in tied if len(fp.shingles) == most]
+    if len(fullest) == 1:
+        return fullest[0], "fullest"
+    return min(fullest), "tie"
 
 
 def _when(doc: Doc, now: datetime | None) -> datetime:
