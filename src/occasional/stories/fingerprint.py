@@ -1,7 +1,8 @@
 """What copy detection reads from one doc, and the test two docs must pass to be copies.
 
 Called by :mod:`occasional.stories.copies`: :func:`fingerprints` once per window,
-:func:`is_near_copy` for each candidate pair the LSH index proposes.
+:func:`near_copy_verdict` and :func:`made_of_other` for each candidate pair
+(:mod:`occasional.stories.index` proposes them).
 Boilerplate an aggregator wraps around a copy (its date line, tagline,
 "Source link" footer) is dropped before anything is measured, so it neither
 hides a copy nor makes one. Pure; nothing raises.
