@@ -298,7 +298,7 @@ def export_opml(ctx: click.Context) -> None:
 @click.pass_context
 @user_errors
 def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
-    """Fetch due sources, their new articles' pages, and update stories."""
+    """Fetch due sources, the article pages that are due (new or to retry), update stories."""
     engine = _engine(ctx)
     with _progress("polling", not as_json) as (advance, total):
         report = engine.poll(everything=everything, progress=advance, on_total=total)
