@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -298,7 +298,7 @@ def export_opml(ctx: click.Context) -> None:
 @click.pass_context
 @user_errors
 def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
-    """Fetch due sources, their new articles' pages, and update stories."""
+    """Fetch due sources, the article pages that are due (new or to retry), update stories."""
     engine = _engine(ctx)
     with _progress("polling", not as_json) as (advance, total):
         report = engine.poll(everything=everything, progress=advance, on_total=total)
@@ -509,7 +509,8 @@ def cluster(input_file: Any, as_json: bool, embeddings: bool, model: Path | None
         home = click.get_current_context().find_root().obj["home"]
         embed = load_embedder(model or default_model_dir(home)).encode
     docs = _read_jsonl(input_file)
-    for item in cluster_stories(docs, copies=find_copies(docs), embed=embed):
+    copies = find_copies(docs, now=datetime.now(UTC))
+    for item in cluster_stories(docs, copies=copies, embed=embed):
         if as_json:
             _print_json({"id": item.id, "story": item.story})
         else:
@@ -522,7 +523,8 @@ def copies(input_file: Any, as_json: bool) -> None:
     from .stories import copy_groups
 
     docs = _read_jsonl(input_file)
-    groups = copy_groups(docs)
+    # Times after now are wrong times: they never make an article the original.
+    groups = copy_groups(docs, now=datetime.now(UTC))
     for item in groups.decisions:
         if as_json:
             original = {

@@ -5,6 +5,7 @@ Four things at once, until SIGINT or SIGTERM::
     every serve.poll_every seconds:  engine.poll()                 # due sources only
     when a profile's cron fires:     digest=$(engine.digest $p); engine.send_digest $digest
     GET /feedback?<signed link>:     engine.feedback $story $action  # from the e-mail's links
+    GET /health:                     {"ok": …, "poll": {last_started, last_ok, last_error, …}}
     everything else over HTTP:       the web app and the Reader API (occasional.web)
 
 The HTTP side is a Starlette app under uvicorn, on ``serve.host:serve.port``.
@@ -15,6 +16,11 @@ digests, feedback links) run on one worker thread, one at a time; web pages
 read and write the storage from their own threads, which SQLite's WAL and
 PostgreSQL both allow. On a signal the loop stops taking new work, lets the
 running job finish, and closes the storage.
+
+The poll loop survives anything a poll raises: it logs it (one line, the
+traceback at debug level), keeps it for ``/health`` and polls again next time.
+``/health`` answers 503 with ``"ok": false`` while the last poll failed or the
+loop is not running.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 import signal
 import socket
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import h11
 import uvicorn
@@ -40,12 +48,45 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_signer
-from .exceptions import ConfigError, InputError, OccasionalError, StoryNotFoundError
+from .exceptions import ConfigError, InputError, OccasionalError, StoryNotFoundError, describe
 
-__all__ = ["HeaderTimeoutProtocol", "Server", "due_profiles", "serve_forever"]
+if TYPE_CHECKING:
+    from .pipeline import PollReport
+
+__all__ = ["HeaderTimeoutProtocol", "PollHealth", "Server", "due_profiles", "serve_forever"]
 
 T = TypeVar("T")
 Log = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollHealth:
+    """What ``/health`` says about the poll loop: its last poll, and how it ended."""
+
+    last_started: datetime | None = None
+    last_finished: datetime | None = None
+    last_ok: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+
+    def as_json(self, running: bool) -> dict[str, object]:
+        """The ``poll`` object of ``/health``; times ISO 8601 or null."""
+        times = {
+            name: when.isoformat() if when else None
+            for name, when in (
+                ("last_started", self.last_started),
+                ("last_finished", self.last_finished),
+                ("last_ok", self.last_ok),
+            )
+        }
+        return {
+            "running": running,
+            **times,
+            "last_error": self.last_error,
+            "failures": self.failures,
+        }
 
 
 def due_profiles(
@@ -125,6 +166,8 @@ class Server:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="occasional")
         self._signer = feedback_signer(engine.config)
         self.bound_port: int | None = None
+        self.poll_health = PollHealth()
+        self.loops: list[asyncio.Task[None]] = []
 
     async def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an Engine call on the worker thread."""
@@ -144,7 +187,11 @@ class Server:
         return make_app(self.engine, extra=routes)
 
     async def on_health(self, request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        """200 with ``"ok": true`` while the loops run and the last poll did not fail, else 503."""
+        running = bool(self.loops) and not self.loops[0].done()
+        ok = running and self.poll_health.failures == 0
+        body = {"ok": ok, "poll": self.poll_health.as_json(running)}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     async def on_feedback(self, request: Request) -> Response:
         try:
@@ -202,17 +249,35 @@ class Server:
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
 
     async def poll_loop(self) -> None:
-        """Poll due sources every ``serve.poll_every`` seconds."""
+        """Poll due sources every ``serve.poll_every`` seconds; whatever a poll raises
+        is logged and kept for ``/health``, and the next poll runs all the same."""
         while not self.stopping.is_set():
-            try:
-                report = await self.call(self.engine.poll)
-                if report.sources:
-                    self.log(
-                        f"polled {len(report.sources)} sources, {len(report.new_articles)} new"
-                    )
-            except OccasionalError as exc:
-                self.log(f"poll failed: {exc}")
+            await self.poll_once()
             await self._wait(self.engine.config.serve.poll_every)
+
+    async def poll_once(self) -> None:
+        """One poll, its report logged; never raises but for cancellation."""
+        health = self.poll_health
+        health.last_started = self.engine.clock()
+        try:
+            report = await self.call(self.engine.poll)
+            self._log_poll(report)
+        except Exception as exc:  # see the docstring: the loop outlives any one poll
+            words = str(exc) if isinstance(exc, OccasionalError) else describe(exc)
+            logger.debug("poll failed", exc_info=True)
+            self.log(f"poll failed: {words}")
+            health.last_error, health.failures = words, health.failures + 1
+        else:
+            health.last_ok, health.last_error, health.failures = self.engine.clock(), None, 0
+        health.last_finished = self.engine.clock()
+
+    def _log_poll(self, report: PollReport) -> None:
+        if not report.sources:
+            return
+        self.log(f"polled {len(report.sources)} sources, {len(report.new_articles)} new")
+        for result in report.sources:
+            if result.error and result.status not in ("ok", "not_modified", "moved"):
+                self.log(f"  {result.url}: {result.error}")
 
     async def schedule_loop(self) -> None:
         """Build and send each profile's digest (every user's) when its cron fires."""
@@ -247,7 +312,7 @@ class Server:
         await http.startup(sockets=[sock])
         self.bound_port = int(sock.getsockname()[1])
         self.log(f"web app and Reader API on http://{self.host}:{self.bound_port}/")
-        loops = [
+        self.loops = [
             asyncio.create_task(self.poll_loop()),
             asyncio.create_task(self.schedule_loop()),
             asyncio.create_task(http.main_loop()),  # uvicorn's housekeeping (Date header)
@@ -256,7 +321,7 @@ class Server:
             await self.stopping.wait()
         finally:
             http.should_exit = True
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.gather(*self.loops, return_exceptions=True)
             await http.shutdown(sockets=[sock])
             self._worker.shutdown(wait=True)
 
