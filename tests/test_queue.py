@@ -334,3 +334,20 @@ def test_a_source_travels_in_a_task_message_unchanged() -> None:
     )
     message = json.loads(json.dumps(source_message(source)))  # as the broker carries it
     assert source_from_message(message) == source
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@needs_postgres
+@needs_redis
+def test_pages_and_stories_go_through_the_queue(deployment: Deployment, news_web) -> None:
+    deployment.env["OCCASIONAL_ARTICLES_FETCH_FULL"] = "true"
+    feeds = [o.feed_url for o in news_web.outlets if o.kind == "feed" and o.feed_url][:3]
+    for url in feeds:
+        deployment.run("add", url, "--no-discover")
+    deployment.start_worker()
+    polled = deployment.run("poll", "--all", "--queue")
+    extracted = int(polled.stdout.split(" pages extracted")[0].rsplit(", ", 1)[1])
+    assert extracted > 5, polled.stdout
+    stories = deployment.run("stories", "--json")
+    assert len(stories.stdout.splitlines()) > 1  # the refresh task grouped them

@@ -295,7 +295,7 @@ class Engine(_Digests, Upkeep, Accounts):
         if queue:
             options = {"stories": stories, "progress": progress, "on_total": on_total}
             queued: PollReport = _queue_client().poll_through_queue(
-                self.config, sources, now, **options
+                self.config, self.storage, sources, now, **options
             )
             return queued
         report = asyncio.run(self._poll(sources, now, progress, on_total))

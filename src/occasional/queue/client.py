@@ -3,9 +3,9 @@
 Called by ``occasional poll --queue`` and ``occasional serve --queue``::
 
     sources=$(interleave due_sources --by-host)        # a free worker meets many hosts
-    for s in $sources; do enqueue poll_source $s.id $now; done; wait   # one task a source
-    for a in $new_articles; do enqueue fetch_page $a $now; done; wait   # one task a page
-    enqueue refresh_stories $now; wait                                  # one writer
+    for s in $sources; do enqueue poll_source $s $now; done; wait      # one task a source
+    for a in $(storage due_pages); do enqueue fetch_page $a $now; done; wait  # one a page
+    enqueue refresh_stories $now; wait           # one writer, if anything was stored
 
 The workers store everything; this side only sends messages and collects
 results. Raises :class:`~occasional.exceptions.QueueError` when the database
@@ -15,7 +15,7 @@ is SQLite, the broker cannot be reached, or no worker answers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
@@ -26,6 +26,7 @@ from ..config import Config
 from ..exceptions import QueueError
 from ..fetch.hostqueue import host_of, interleave
 from ..pipeline import PageResult, PollReport, SourceResult
+from ..storage.base import Storage
 from ..types import Source
 from . import tasks
 from .app import configure, require_shared_database
@@ -81,18 +82,23 @@ def _gather(results: list[AsyncResult[Any]], progress: Progress | None) -> dict[
 
 def _source_results(
     sent: list[AsyncResult[Any]], order: Sequence[Source], values: dict[str, Any]
-) -> tuple[list[SourceResult], list[str]]:
+) -> list[SourceResult]:
     results: list[SourceResult] = []
-    pages: list[str] = []
     for message, source in zip(sent, order, strict=True):
         value = values.get(message.id)
         if not isinstance(value, dict):  # the task itself failed: say so for its source
             error = f"the worker failed on it: {value!r}"
             results.append(SourceResult(source.id, source.url, "error", error=error))
             continue
-        pages.extend(value.pop("pages_wanted"))
         results.append(result_from_dict(value))
-    return results, pages
+    return results
+
+
+def _due_pages(storage: Storage, config: Config, now: datetime) -> list[str]:
+    """The pages due now, new or to retry, as an in-process poll takes them."""
+    since = now - timedelta(days=config.stories.window_days)
+    due = storage.due_pages(now, since=since, limit=config.articles.pages_per_poll)
+    return [article.id for article in due]
 
 
 def _page_results(sent: list[AsyncResult[Any]], values: dict[str, Any]) -> list[PageResult]:
@@ -108,6 +114,7 @@ def _page_results(sent: list[AsyncResult[Any]], values: dict[str, Any]) -> list[
 
 def poll_through_queue(
     config: Config,
+    storage: Storage,
     sources: Sequence[Source],
     now: datetime,
     *,
@@ -126,7 +133,8 @@ def poll_through_queue(
     calls = [(source_message(source), stamp) for source in order]
     sent = _send(app, tasks.poll_source, calls, config)
     report = PollReport()
-    report.sources, wanted = _source_results(sent, order, _gather(sent, progress))
+    report.sources = _source_results(sent, order, _gather(sent, progress))
+    wanted = _due_pages(storage, config, now)
     if on_total:
         on_total(len(order) + len(wanted))
     page_tasks = _send(app, tasks.fetch_page, [(aid, stamp) for aid in wanted], config)

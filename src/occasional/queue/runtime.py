@@ -119,7 +119,7 @@ class WorkerRuntime:
 
     def poll(self, source: Source, now: datetime) -> dict[str, Any]:
         """Poll ``source`` (as the cycle's enqueuer read it) for the cycle of ``now``;
-        its result and the articles new in it.
+        its SourceResult as a dict.
 
         The write is refused if the source was already polled in this cycle (an
         earlier run of this task that stored its poll, then lost its worker); the
@@ -129,8 +129,7 @@ class WorkerRuntime:
         result = self.run(poll_one(self._context(now), source, self._writer))
         if AlreadyPolledError.MARK in (result.error or ""):  # report the first run's
             result = self._stored_result(self.storage.get_source(source.id), now)
-        pages = list(result.new_articles) if source.settings.fetch_full else []
-        return asdict(result) | {"pages_wanted": pages}
+        return asdict(result)
 
     def _stored_result(self, source: Source, now: datetime) -> SourceResult:
         """What an earlier run of this poll stored: its log line and its new articles."""

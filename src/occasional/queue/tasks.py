@@ -49,8 +49,7 @@ def _close_runtime(**_: Any) -> None:
 @app.task(name="occasional.poll_source")
 def poll_source(source: dict[str, Any], now: str) -> dict[str, Any]:
     """Poll one source (``runtime.source_message``) for the cycle of ``now``; its
-    SourceResult as a dict, plus ``pages_wanted``: the new articles whose pages are
-    to be fetched."""
+    SourceResult as a dict."""
     return runtime().poll(source_from_message(source), datetime.fromisoformat(now))
 
 
