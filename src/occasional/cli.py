@@ -24,8 +24,8 @@ from rich.table import Table
 from . import __version__
 from .core import Engine, make_engine
 from .exceptions import InputError, OccasionalError, QueueError
-from .jsonout import article_json, page_json, source_json, story_json
-from .pollview import poll_view, result_json
+from .jsonout import article_json, page_json, poll_result_json, source_json, story_json
+from .pollview import poll_view
 
 __all__ = ["main"]
 
@@ -316,7 +316,7 @@ def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> N
         report = engine.poll(everything=everything, progress=advance, on_total=total, queue=queued)
     if as_json:
         for result in report.sources:
-            _print_json(result_json(result))
+            _print_json(poll_result_json(result))
         return
     out.print(poll_view(report, time.monotonic() - started))
 

@@ -5,7 +5,8 @@
 - up to :data:`TABLE_LIMIT` sources: one row per source, then the totals;
 - more: the totals, how many sources ended in each status, and a line for
   each failing source only (at most :data:`FAILURES_SHOWN`, then a count);
-- ``--json``: one object per source, whatever their number (:func:`result_json`).
+- ``--json``: one object per source, whatever their number
+  (:func:`occasional.jsonout.poll_result_json`).
 
 Pure: builds rich renderables and dicts, prints nothing itself.
 """
@@ -13,7 +14,6 @@ Pure: builds rich renderables and dicts, prints nothing itself.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -21,7 +21,7 @@ from rich.text import Text
 
 from .pipeline import PollReport, SourceResult
 
-__all__ = ["FAILURES_SHOWN", "TABLE_LIMIT", "poll_view", "result_json"]
+__all__ = ["FAILURES_SHOWN", "TABLE_LIMIT", "poll_view"]
 
 # Past this many sources a row per source is more than anyone reads.
 TABLE_LIMIT = 40
@@ -29,19 +29,6 @@ FAILURES_SHOWN = 40
 # Statuses that need the reader's attention; the others are a source working.
 _FAILING = frozenset({"error", "gone", "rate_limited"})
 _ORDER = ("ok", "not_modified", "moved", "rate_limited", "error", "gone")
-
-
-def result_json(result: SourceResult) -> dict[str, Any]:
-    """``poll --json``: one polled source."""
-    return {
-        "source": result.source_id,
-        "url": result.url,
-        "status": result.status,
-        "http_status": result.http_status,
-        "entries": result.entries,
-        "new": len(result.new_articles),
-        "error": result.error,
-    }
 
 
 def _table(results: list[SourceResult]) -> Table:
