@@ -15,16 +15,22 @@ from .entities import entities_from_names, find_entities
 from .figures import find_figures
 from .limits import MAX_CHARS, capped
 from .names import scan_names
+from .parsed import load_parser
 from .quotes import quotes_with_names
 from .summary import summarize
 
 __all__ = ["MAX_CHARS", "analysis_to_json", "analyze"]
 
 
-def analyze(text: str, n: int = 3, entity_backend: str = "rules") -> Analysis:
+def analyze(
+    text: str, n: int = 3, entity_backend: str = "rules", speakers: str = "rules"
+) -> Analysis:
     """Summary (``n`` sentences), quotes, figures and entities of ``text``.
 
-    Only the first :data:`MAX_CHARS` characters are read.
+    ``speakers`` picks how quotes are attributed: ``"rules"`` or ``"parser"``
+    (a spaCy dependency parse of the quotes' sentences; the rules when spaCy
+    or its model is missing). Only the first :data:`MAX_CHARS` characters are
+    read.
     """
     text = capped(text)
     names = scan_names(text)
@@ -34,7 +40,9 @@ def analyze(text: str, n: int = 3, entity_backend: str = "rules") -> Analysis:
         entities = find_entities(text, entity_backend)
     return Analysis(
         summary=tuple(summarize(text, n)),
-        quotes=tuple(quotes_with_names(text, names)),
+        quotes=tuple(
+            quotes_with_names(text, names, load_parser() if speakers == "parser" else None)
+        ),
         figures=tuple(find_figures(text)),
         entities=tuple(entities),
     )
