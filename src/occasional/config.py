@@ -82,6 +82,15 @@ class PollSettings(BaseModel):
     min_interval: int = Field(15 * 60, ge=1, description="Shortest seconds between polls.")
     max_interval: int = Field(24 * 3600, ge=1, description="Longest seconds between polls.")
     max_backoff: int = Field(24 * 3600, ge=1, description="Longest wait after failures.")
+    deadline: int = Field(
+        300,
+        ge=1,
+        description="Longest seconds one poll runs; sources and pages it did not reach "
+        "are done by the next poll.",
+    )
+    max_entries: int = Field(
+        1000, ge=1, description="Entries read from one feed per poll, newest first."
+    )
 
 
 class ArticleSettings(BaseModel):
@@ -91,6 +100,12 @@ class ArticleSettings(BaseModel):
 
     fetch_full: bool = Field(True, description="Fetch and extract each entry's page.")
     keep_html_days: int = Field(30, ge=0, description="Days to keep fetched HTML (0: never).")
+    extractor: str = Field(
+        "auto", min_length=1, description="Extractor for pages: auto, trafilatura, readability."
+    )
+    pages_per_poll: int = Field(
+        2000, ge=1, description="Pages fetched per poll at most; the rest wait for the next."
+    )
 
 
 class StorySettings(BaseModel):
@@ -134,16 +149,29 @@ class LLMSettings(BaseModel):
 
 
 class ServeSettings(BaseModel):
-    """``occasional serve``: the feedback endpoint and the poll loop."""
+    """``occasional serve``: the web app, the Reader API, feedback links, the poll loop."""
 
     model_config = _FROZEN
 
-    host: str = Field("127.0.0.1", description="Address the feedback endpoint listens on.")
-    port: int = Field(8640, ge=0, le=65535, description="Port of the feedback endpoint.")
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(8640, ge=0, le=65535, description="Port of the web app and Reader API.")
     base_url: str | None = Field(
         None, description="Public URL of the endpoint for e-mail links (default http://host:port)."
     )
     poll_every: int = Field(60, ge=1, description="Seconds between checks for due sources.")
+    session_days: int = Field(
+        30, ge=1, le=3650, description="Days a web login lasts before asking again."
+    )
+    api_token_days: int = Field(
+        365, ge=1, le=3650, description="Days a Reader API login (ClientLogin) lasts."
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds a client gets to send a request's headers."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *).",
+    )
 
 
 class Config(BaseModel):

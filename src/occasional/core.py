@@ -14,10 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import digestjob
+from . import digestjob, readers
+from .accounts import Accounts
 from .config import Config, load_config
 from .digest import Feedback as DigestFeedback
-from .digest import Profile, default_profile, load_profiles
+from .digest import Profile
 from .exceptions import (
     InvalidURLError,
     OccasionalError,
@@ -25,18 +26,19 @@ from .exceptions import (
     SourceExistsError,
     SourceNotFoundError,
 )
-from .extract import extract_page
+from .extract import extract_page, get_extractor
 from .fetch.client import Fetcher
 from .pipeline import (
     PollContext,
     PollReport,
-    fetch_pages,
-    poll_sources,
+    poll_cycle,
     refresh_stories,
 )
 from .resolve import ResolvedSource, resolve_source
+from .scope import UserScope
 from .sources import parse_opml, write_opml
 from .storage import open_storage
+from .storage.accounts import User
 from .storage.base import Storage
 from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
 from .upkeep import Upkeep
@@ -67,26 +69,45 @@ class _Digests:
     storage: Storage
     clock: Clock
 
-    def profiles(self) -> dict[str, Profile]:
-        """Every profile in ``<home>/profiles/*.toml``; the default one when there are none."""
-        return load_profiles(self.config.home) or {"default": default_profile()}
+    def profiles(self, user: str | None = None) -> dict[str, Profile]:
+        """A reader's profiles: the home's (``<home>/profiles/*.toml``, the owner's) or
+        a user's; the default one when there are none. Each profile's ``name`` is the
+        key its digests and feedback are stored under (``user/profile`` for a user
+        other than the owner)."""
+        return readers.load_reader_profiles(self.config.home, user)
+
+    def reader_profiles(self) -> dict[str, Profile]:
+        """Every reader's profiles by storage key: the home's, then each user's."""
+        found = dict(self.profiles())
+        for user in self.storage.list_users():
+            if not user.owner:
+                found.update(self.profiles(user.name))
+        return found
 
     def profile(self, name: str | None = None) -> Profile:
-        """One profile by name (the only or ``default`` one without a name); ProfileError."""
-        profiles = self.profiles()
-        if name is None:
-            return profiles.get("default") or profiles[sorted(profiles)[0]]
-        if name not in profiles:
+        """One profile by name or ``user/name`` key (the only or ``default`` one without
+        a name); ProfileError."""
+        user, short = readers.split_key(name)
+        profiles = self.profiles(user)
+        key = None if short is None else readers.key_for(user, short)
+        if key is None:
+            return profiles.get(readers.key_for(user, "default")) or profiles[sorted(profiles)[0]]
+        if key not in profiles:
             known = ", ".join(sorted(profiles))
+            folder = readers.profiles_home(self.config.home, user) / "profiles"
             raise ProfileError(
-                f"no profile {name!r} (known: {known}); "
-                f"write {self.config.home / 'profiles' / (name + '.toml')}"
+                f"no profile {key!r} (known: {known}); write {folder / (short or '')}.toml"
             )
-        return profiles[name]
+        return profiles[key]
 
     def digest(self, profile: str | None = None, *, keep: bool = True) -> Digest:
-        """Build a profile's digest now; with ``keep`` it is stored and remembered."""
-        built = digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
+        """Build a profile's digest now; with ``keep`` it is stored and remembered.
+
+        In a home with users it is made from the reader's active subscriptions.
+        """
+        chosen = self.profile(profile)
+        sources = readers.reader_sources(self.storage, chosen.name)
+        built = digestjob.build_for(self.storage, self.config, chosen, self.clock(), sources)
         return digestjob.keep(self.storage, built) if keep else built
 
     def send_digest(self, digest: Digest) -> None:
@@ -97,7 +118,7 @@ class _Digests:
     def retry_unsent(self) -> list[str]:
         """Send again every stored digest whose delivery failed; returns what still fails."""
         return asyncio.run(
-            digestjob.retry_unsent(self.storage, self.config, self.profiles(), self.clock())
+            digestjob.retry_unsent(self.storage, self.config, self.reader_profiles(), self.clock())
         )
 
     def feedback(self, story_id: str, kind: str, *, profile: str | None = None) -> None:
@@ -111,7 +132,7 @@ class _Digests:
         self.storage.add_feedback(name, story_id, kind, self.clock())
 
 
-class Engine(_Digests, Upkeep):
+class Engine(_Digests, Upkeep, Accounts):
     """Everything occasional does, over one storage and one configuration.
 
     Build it with :func:`make_engine`. Methods raise subclasses of
@@ -147,8 +168,22 @@ class Engine(_Digests, Upkeep):
         """Add a feed by its URL, or a site by its URL (autodiscovery, then sitemaps).
 
         With ``discover=False`` the URL is stored as a feed without fetching it.
-        Raises SourceExistsError, InvalidURLError, FetchError, DiscoveryError.
+        The home's owner, when it has one, follows it. Raises SourceExistsError,
+        InvalidURLError, FetchError, DiscoveryError.
         """
+        return self._owned(
+            self.new_source(url, tags=tags, discover=discover, fetch_full=fetch_full)
+        )
+
+    def new_source(
+        self,
+        url: str,
+        *,
+        tags: Sequence[str] = (),
+        discover: bool = True,
+        fetch_full: bool | None = None,
+    ) -> Source:
+        """Store a source as :meth:`add_source` does, without subscribing anyone to it."""
         url = check_url(url)
         self._refuse_existing(url)
         settings = SourceSettings(
@@ -168,6 +203,13 @@ class Engine(_Digests, Upkeep):
             now=self.clock(),
         )
 
+    def _owned(self, source: Source) -> Source:
+        """A source the CLI added is followed by the home's owner, when it has one."""
+        owner = self.owner()
+        if owner is not None:
+            self.storage.subscribe(owner.id, source.id, now=self.clock(), tags=source.settings.tags)
+        return source
+
     def _refuse_existing(self, url: str) -> None:
         try:
             existing = self.storage.get_source(url)
@@ -178,6 +220,10 @@ class Engine(_Digests, Upkeep):
     async def _resolve(self, url: str) -> ResolvedSource:
         async with Fetcher(self.config.fetch) as fetcher:
             return await resolve_source(fetcher, url)
+
+    def for_user(self, user: User) -> UserScope:
+        """What one user of the web app or the Reader API may see and change."""
+        return UserScope(self, user)
 
     def remove_source(self, id_or_url: str) -> Source:
         """Remove a source and its articles; returns what was removed."""
@@ -202,15 +248,14 @@ class Engine(_Digests, Upkeep):
                 skipped.append(f"{outline.url}: {exc}")
                 continue
             settings = SourceSettings(tags=outline.tags, fetch_full=self.config.articles.fetch_full)
-            added.append(
-                self.storage.add_source(
-                    url,
-                    settings=settings,
-                    title=outline.title,
-                    site_url=outline.site_url,
-                    now=self.clock(),
-                )
+            source = self.storage.add_source(
+                url,
+                settings=settings,
+                title=outline.title,
+                site_url=outline.site_url,
+                now=self.clock(),
             )
+            added.append(self._owned(source))
         return ImportReport(tuple(added), tuple(skipped))
 
     def export_opml(self) -> str:
@@ -227,7 +272,11 @@ class Engine(_Digests, Upkeep):
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> PollReport:
-        """Poll due sources (or all enabled ones), fetch new pages, update stories."""
+        """Poll due sources (or all enabled ones), fetch the pages that are due (new ones
+        and earlier ones waiting to be retried), update stories; all sources and pages
+        within ``poll.deadline``. A source's or a page's failure is its own error, in
+        the report and stored with it; ConfigError for an unknown ``articles.extractor``."""
+        get_extractor(self.config.articles.extractor)
         now = self.clock()
         if everything:
             sources = [s for s in self.storage.list_sources(enabled_only=True)]
@@ -252,20 +301,7 @@ class Engine(_Digests, Upkeep):
     ) -> PollReport:
         async with Fetcher(self.config.fetch) as fetcher:
             ctx = PollContext(self.storage, fetcher, self.config, now, self._rng)
-            if on_total:
-                on_total(len(sources))
-            report = await poll_sources(ctx, sources, progress)
-            full = {s.id for s in sources if s.settings.fetch_full}
-            wanted = [
-                r
-                for result in report.sources
-                if result.source_id in full
-                for r in result.new_articles
-            ]
-            if on_total:
-                on_total(len(sources) + len(wanted))
-            report.pages.extend(await fetch_pages(ctx, wanted, progress))
-        return report
+            return await poll_cycle(ctx, sources, progress, on_total)
 
     # --- articles --------------------------------------------------------------
 

@@ -31,9 +31,15 @@ The tree::
     ├── DigestNotFoundError(LookupError)
     ├── RenderError                      unknown renderer, template failure
     ├── DeliveryError                    SMTP or file delivery failed
-    └── LLMError                         an LLM endpoint failed or lied
+    ├── LLMError                         an LLM endpoint failed or lied
+    └── UserError                        about a user of the web app and Reader API
+        ├── UserNotFoundError(LookupError)
+        ├── UserExistsError
+        └── LoginError                   wrong name or password, or too many tries
 
-Messages say what failed, for which thing, and what to do about it.
+Messages say what failed, for which thing, and what to do about it. Where an
+error that is not ours is recorded (a source's or a page's error), :func:`describe`
+words it.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ __all__ = [
     "InputError",
     "InvalidURLError",
     "LLMError",
+    "LoginError",
     "MigrationError",
     "OPMLError",
     "OccasionalError",
@@ -65,6 +72,10 @@ __all__ = [
     "SourceNotFoundError",
     "StorageError",
     "StoryNotFoundError",
+    "UserError",
+    "UserExistsError",
+    "UserNotFoundError",
+    "describe",
 ]
 
 
@@ -117,7 +128,15 @@ class BlockedAddressError(FetchError):
 
 
 class RobotsDisallowedError(FetchError):
-    """robots.txt forbids fetching this page with our User-Agent."""
+    """robots.txt forbids fetching this page with our User-Agent.
+
+    ``temporary`` is true when robots.txt could not be read (the site is left
+    alone for a while) rather than when its rules forbid the page.
+    """
+
+    def __init__(self, message: str, url: str | None = None, *, temporary: bool = False) -> None:
+        super().__init__(message, url)
+        self.temporary = temporary
 
 
 class ResponseTooLargeError(FetchError):
@@ -189,3 +208,26 @@ class DeliveryError(OccasionalError):
 
 class LLMError(OccasionalError):
     """An LLM endpoint failed, timed out, or answered unfaithfully."""
+
+
+class UserError(OccasionalError):
+    """About a user of the web app and the Reader API."""
+
+
+class UserNotFoundError(UserError, LookupError):
+    """No user has that name (or id)."""
+
+
+class UserExistsError(UserError):
+    """A user with that name exists already."""
+
+
+class LoginError(UserError):
+    """A name and password did not match, or too many attempts were made."""
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception in words, for a source's or page's error: its type
+    and message on one line, capped (the traceback goes to the debug log)."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

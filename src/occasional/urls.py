@@ -6,7 +6,11 @@ from urllib.parse import urlsplit
 
 from .exceptions import InvalidURLError
 
-__all__ = ["check_url"]
+__all__ = ["MAX_URL_CHARS", "check_url", "page_url"]
+
+MAX_URL_CHARS = 2048
+"""The longest URL occasional stores or fetches (the sitemaps.org limit, and what
+browsers and servers reliably handle); a longer one is a mistake or an attack."""
 
 
 def check_url(url: str) -> str:
@@ -33,4 +37,25 @@ def check_url(url: str) -> str:
         )
     if not parts.hostname or any(ch.isspace() for ch in candidate):
         raise InvalidURLError(f"{url!r} is not a valid URL: it has no host or contains spaces")
+    if len(candidate) > MAX_URL_CHARS:
+        raise InvalidURLError(
+            f"{candidate[:60]!r}… is {len(candidate):,} characters long; "
+            f"URLs longer than {MAX_URL_CHARS:,} are refused"
+        )
     return candidate
+
+
+def page_url(value: str | None) -> str | None:
+    """``value`` when a page can be fetched from it (an absolute http(s) URL of at
+    most :data:`MAX_URL_CHARS`), else ``None``: ``mailto:``, ``javascript:``,
+    ``data:``, a bare id. Cheap, for every feed entry; never raises."""
+    if not value or len(value) > MAX_URL_CHARS:
+        return None
+    head = value[:8].lower()
+    if head.startswith("https://"):
+        host = value[8:9]
+    elif head.startswith("http://"):
+        host = value[7:8]
+    else:
+        return None
+    return value if host and host not in "/?#" else None

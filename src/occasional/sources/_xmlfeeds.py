@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 import fastfeedparser
+import fastfeedparser.main as _ffp
 import feedparser
 
 from occasional.exceptions import FeedParseError
@@ -35,7 +36,9 @@ from occasional.sources._repair import repair_ampersands
 from occasional.sources._values import (
     absolute_url,
     clean_text,
+    is_iso_time,
     parse_date,
+    read_entries,
     struct_to_datetime,
     to_int,
 )
@@ -73,7 +76,7 @@ def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedDat
     if not slow.entries and not _is_feed(head, slow):
         found = fast_error or "no feed elements"
         raise FeedParseError(f"got an XML document <{head.root}>, not a feed ({found})", url)
-    return _with_head(slow, head, slow.errors)
+    return _with_head(slow, head, ())
 
 
 def _repaired(head: XMLHead) -> XMLHead:
@@ -117,7 +120,8 @@ def _is_feed(head: XMLHead, slow: FeedData) -> bool:
 
 
 def _with_head(feed: FeedData, head: XMLHead, extra: tuple[str, ...]) -> FeedData:
-    return _finish(feed, head, head.body, (*head.errors, *extra, *_truncation(head)))
+    errors = (*head.errors, *feed.errors, *extra, *_truncation(head))
+    return _finish(feed, head, head.body, errors)
 
 
 def _finish(feed: FeedData, head: XMLHead, scan: bytes, errors: tuple[str, ...]) -> FeedData:
@@ -149,13 +153,15 @@ def _truncation(head: XMLHead) -> tuple[str, ...]:
 
 def _from_fast(doc: Any, url: str, head: XMLHead) -> FeedData:
     feed = doc.get("feed") or {}
+    entries, errors = read_entries(doc["entries"], _fast_entry, url)
     return FeedData(
         title=clean_text(feed.get("title")),
         link=absolute_url(feed.get("link"), url),
-        entries=tuple(_fast_entry(entry, url) for entry in doc["entries"]),
+        entries=entries,
         format=head.format,
         description=clean_text(feed.get("subtitle")),
         language=clean_text(feed.get("language")),
+        errors=errors,
     )
 
 
@@ -170,12 +176,25 @@ def _fast_entry(entry: Any, url: str) -> EntryData:
         # fastfeedparser copies an RSS description into content; that is no content.
         content=None if content is not None and content.strip() == summary else content,
         authors=_names(entry.get("authors"), entry.get("author")),
-        published=parse_date(entry.get("published")),
+        published=None if _guessed_from_guid(entry) else parse_date(entry.get("published")),
         updated=parse_date(entry.get("updated")),
         categories=_terms(entry.get("tags")),
         enclosures=_enclosures(entry.get("enclosures"), url, "url")
         or _enclosures(_enclosure_links(entry.get("links")), url, "href"),
     )
+
+
+def _guessed_from_guid(entry: Any) -> bool:
+    """True when fastfeedparser made the entry's time from its guid (see ``_native._Dates``)."""
+    guid, published = entry.get("id"), entry.get("published")
+    if not published or not isinstance(guid, str) or not guid:
+        return False
+    # A second read of the guid, on this slower path only (the native one
+    # remembers its reads); a URL guid is never read as a date, and a guid
+    # that is a whole ISO 8601 time (the native extractor reads it itself) stays.
+    if guid.startswith(("http://", "https://")) or is_iso_time(guid):
+        return False
+    return bool(_ffp._parse_date(guid) == published)
 
 
 def _enclosure_links(links: Any) -> list[Any]:
@@ -199,14 +218,15 @@ def _run_slow(data: bytes, url: str) -> FeedData:
     )
     feed = parsed.get("feed") or {}
     problem = parsed.get("bozo_exception")
+    entries, errors = read_entries(parsed.get("entries") or (), _slow_entry, url)
     return FeedData(
         title=clean_text(feed.get("title")),
         link=absolute_url(feed.get("link"), url),
-        entries=tuple(_slow_entry(entry, url) for entry in parsed.get("entries") or ()),
+        entries=entries,
         format=_FP_FORMATS.get(str(parsed.get("version")), str(parsed.get("version") or "")),
         description=clean_text(feed.get("subtitle")),
         language=clean_text(feed.get("language")),
-        errors=(f"malformed XML: {problem}",) if problem else (),
+        errors=((f"malformed XML: {problem}",) if problem else ()) + errors,
     )
 
 

@@ -17,8 +17,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..exceptions import ArticleNotFoundError, DigestNotFoundError
 from ..types import (
@@ -30,6 +29,8 @@ from ..types import (
     Story,
     StoryAssignment,
 )
+from .accounts import AccountStore
+from .leave import LEAVE, Leave
 
 __all__ = [
     "LEAVE",
@@ -49,16 +50,6 @@ __all__ = [
     "make_article_id",
 ]
 
-
-class Leave(Enum):
-    """The type of :data:`LEAVE`: "do not change this field"."""
-
-    LEAVE = "leave"
-
-
-#: A :class:`SourceChange` field left at ``LEAVE`` keeps its stored value;
-#: ``None`` clears it.
-LEAVE: Final = Leave.LEAVE
 
 OverrideKind = Literal["split", "merge"]
 
@@ -110,10 +101,14 @@ class FetchLogEntry:
 class ArticleIntent:
     """A feed entry to store. ``id`` should come from :func:`make_article_id`.
 
-    ``enclosures`` is any JSON value (usually a list of objects). The stored
-    article's ``text`` stays empty until :meth:`Storage.set_article_page`.
+    ``enclosures`` is any JSON value (usually a list of objects). ``text`` is
+    the article's text when the feed alone gives it (an entry with no page);
+    otherwise it stays empty until :meth:`Storage.set_article_page`.
     ``fetched`` is when the entry was read from its feed (the current time
     when ``None``); it orders articles that carry no publication time.
+    ``page_due`` is when its page should be fetched (``None``: never); a new
+    entry keeps it until the page is stored or given up, so a poll that stops
+    between storing entries and fetching pages loses no page.
     """
 
     id: str
@@ -129,6 +124,8 @@ class ArticleIntent:
     categories: tuple[str, ...] = ()
     enclosures: Any = None
     fetched: datetime | None = None
+    text: str | None = None
+    page_due: datetime | None = None
 
 
 #: Given the ids of a poll's articles that were new, what to change on its source
@@ -175,23 +172,29 @@ class StoredDigest:
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
-    """A reader's reaction (``kind``: e.g. "more", "less", "mute") to a story."""
+    """A reader's reaction (``kind``: e.g. "more", "less", "mute") to a story.
+
+    ``id`` names the stored entry (for undoing it); empty for one not stored.
+    """
 
     profile: str
     story_id: str
     kind: str
     created: datetime
+    id: str = ""
 
 
 @runtime_checkable
-class Storage(Protocol):
+class Storage(AccountStore, Protocol):
     """Everything occasional keeps between runs.
 
     Who calls what: the CLI manages sources (add/update/remove/list) and
     overrides; the pipeline reads due sources, writes the fetch log, articles
     and pages, and after the pure stories stage, copies and stories; the
     digest stage reads stories and articles and writes digests; feedback
-    comes from the CLI or web front end. Every method raises StorageError
+    comes from the CLI or web front end; users, sessions, subscriptions and
+    read state (:class:`~occasional.storage.accounts.AccountStore`) serve the
+    web app and the Reader API. Every method raises StorageError
     (driver error chained) when the database fails, having changed nothing;
     lookups raise the ``LookupError`` subclass their docstring names.
     """
@@ -259,10 +262,27 @@ class Storage(Protocol):
         extraction: str,
         now: datetime,
     ) -> None:
-        """Store what extraction found (pipeline). Raises ArticleNotFoundError."""
+        """Store what extraction found (pipeline); the page is no longer due.
+        Raises ArticleNotFoundError."""
 
-    def record_page_failure(self, article_id: str, error: str, now: datetime) -> None:
-        """Count a failed page fetch/extraction (pipeline). Raises ArticleNotFoundError."""
+    def record_page_failure(
+        self,
+        article_id: str,
+        error: str,
+        now: datetime,
+        *,
+        retry_at: datetime | None = None,
+        fallback_text: str | None = None,
+    ) -> None:
+        """Count a failed page fetch/extraction and keep ``error`` (pipeline). The page
+        is due again at ``retry_at``, or never when it is None. ``fallback_text`` (the
+        feed's own text) becomes the article's text while it has none.
+        Raises ArticleNotFoundError."""
+
+    def due_pages(self, now: datetime, *, since: datetime, limit: int) -> list[Article]:
+        """Articles whose page is due at ``now``, read from their feed at or after
+        ``since``, of enabled sources that want full pages; newest first, at most
+        ``limit`` (pipeline, each poll)."""
 
     def get_article(self, article_id: str) -> Article:
         """One article with its copy and story fields. Raises ArticleNotFoundError."""
@@ -278,10 +298,6 @@ class Storage(Protocol):
     ) -> Iterator[Article]:
         """Articles oldest first by publication (else fetch) time, ``since`` inclusive,
         ``until`` exclusive; read in pages, so a long export holds no transaction."""
-
-    def articles_without_page(self, limit: int, *, max_attempts: int = 3) -> list[Article]:
-        """Newest articles of enabled ``fetch_full`` sources with no page yet and fewer
-        than ``max_attempts`` failures (pipeline, to fetch pages)."""
 
     def count_articles(self) -> int:
         """How many articles are stored."""
