@@ -51,6 +51,7 @@ from .types import (
 __all__ = [
     "build_for",
     "digest_from_json",
+    "feedback_base_url",
     "feedback_signer",
     "keep",
     "render_options",
@@ -114,9 +115,15 @@ def feedback_signer(config: Config) -> FeedbackSigner:
     if not path.exists():
         path.write_bytes(secrets.token_bytes(32))
         path.chmod(0o600)
+    # The signer adds the endpoint's path itself.
+    return FeedbackSigner(path.read_bytes(), feedback_base_url(config))
+
+
+def feedback_base_url(config: Config) -> str:
+    """Where readers' mail clients reach ``occasional serve``: ``serve.base_url``, else host:port."""
     serve = config.serve
-    base = serve.base_url or f"http://{serve.host}:{serve.port}"
-    return FeedbackSigner(path.read_bytes(), base.rstrip("/") + "/feedback")
+    host = f"[{serve.host}]" if ":" in serve.host else serve.host
+    return serve.base_url or f"http://{host}:{serve.port}"
 
 
 def render_options(config: Config) -> RenderOptions:

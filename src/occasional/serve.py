@@ -26,12 +26,13 @@ from aiohttp import web
 
 from .core import Engine
 from .digest import Profile, next_run
-from .digestjob import feedback_signer
+from .digestjob import feedback_base_url, feedback_signer
 from .exceptions import InputError, OccasionalError, StoryNotFoundError
 
 __all__ = ["Server", "due_profiles", "serve_forever"]
 
 T = TypeVar("T")
+_ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared, not bound
 Log = Callable[[str], None]
 
 
@@ -144,6 +145,19 @@ class Server:
         except OccasionalError as exc:
             self.log(f"digest for {profile.name} not sent: {exc}")
 
+    def _use_bound_address(self) -> None:
+        """Make the digests this server sends link to where it listens (unless base_url says)."""
+        config = self.engine.config
+        if config.serve.base_url:
+            return
+        serve = config.serve.model_copy(update={"host": self.host, "port": self.bound_port})
+        self.engine.config = config.model_copy(update={"serve": serve})
+        if self.host in _ANY_ADDRESS:
+            self.log(
+                f"digests will link to http://{self.host}:{self.bound_port}, which mail readers "
+                "cannot reach; set [serve] base_url to this machine's public address"
+            )
+
     async def run(self) -> None:
         """Serve until :attr:`stopping` is set; then finish the running job and return."""
         runner = web.AppRunner(self.app(), access_log=None)
@@ -151,7 +165,8 @@ class Server:
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()
         self.bound_port = int(runner.addresses[0][1])
-        self.log(f"feedback links answered on http://{self.host}:{self.bound_port}/feedback")
+        self._use_bound_address()
+        self.log(f"feedback links answered on {feedback_base_url(self.engine.config)}/feedback")
         loops = [asyncio.create_task(self.poll_loop()), asyncio.create_task(self.schedule_loop())]
         try:
             await self.stopping.wait()

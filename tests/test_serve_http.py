@@ -1,0 +1,83 @@
+"""``occasional serve``'s HTTP side, tested as a mail client and an attacker see it.
+
+Every test talks real HTTP over loopback (urllib and raw sockets), never the
+server framework's internals, so the tests keep guarding the behaviour
+whatever serves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from occasional.core import Engine
+from occasional.serve import Server
+
+
+@contextmanager
+def running(engine: Engine, port: int = 0) -> Iterator[Server]:
+    """A Server on 127.0.0.1 in a thread of its own, until the block ends."""
+    server = Server(engine, host="127.0.0.1", port=port, log=lambda _line: None)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_until_complete, args=(server.run(),), daemon=True)
+    thread.start()
+    try:
+        for _ in range(1000):
+            if server.bound_port is not None:
+                break
+            threading.Event().wait(0.01)
+        assert server.bound_port is not None, "the server did not start"
+        yield server
+    finally:
+        loop.call_soon_threadsafe(server.stopping.set)
+        thread.join(timeout=30)
+        loop.close()
+
+
+def _profile(engine: Engine, name: str, text: str) -> None:
+    folder = engine.config.home / "profiles"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+
+
+def feedback_links(html: str) -> dict[str, str]:
+    """Each feedback action of the first card, by action, as the e-mail links it."""
+    links: dict[str, str] = {}
+    for href in lxml.html.fromstring(html).xpath("//a/@href"):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
+        if "sig" in query:
+            links.setdefault(query["action"][0], href)
+    return links
+
+
+def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=10) as response:  # loopback only
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_feedback_links_in_a_sent_digest_reach_the_server_on_its_port(
+    polled_engine: Engine, tmp_path: Path
+) -> None:
+    target = tmp_path / "digest.html"
+    _profile(polled_engine, "filed", f'deliver = ["file://{target}"]\nmin_score = 0.0\n')
+    with running(polled_engine) as server:
+        digest = polled_engine.digest("filed")
+        polled_engine.send_digest(digest)
+        links = feedback_links(target.read_text(encoding="utf-8"))
+        assert set(links) >= {"like", "dislike", "less", "mute-source"}
+        like = urllib.parse.urlsplit(links["like"])
+        assert (like.port, like.path) == (server.bound_port, "/feedback")
+        status, _page = fetch(links["like"])
+    assert status == 200
