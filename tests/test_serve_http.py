@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
-import pytest
 
 from occasional.core import Engine
 from occasional.serve import Server

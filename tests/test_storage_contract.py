@@ -783,6 +783,12 @@ def test_digests_and_last_shown(store: SqlStorage) -> None:
         store.mark_digest_sent("nope", NOW)
 
 
+def test_a_digest_is_kept_under_the_id_it_was_written_with(store: SqlStorage) -> None:
+    assert store.save_digest("me", NOW, {}, {}, digest_id="0123abcd0123abcd") == "0123abcd0123abcd"
+    (kept,) = store.digests("me")
+    assert kept.id == "0123abcd0123abcd"
+
+
 def test_feedback_and_state(store: SqlStorage) -> None:
     store.add_feedback("me", "s1", "more", NOW)
     store.add_feedback("me", "s2", "mute", NOW + timedelta(seconds=1))

@@ -6,14 +6,16 @@ User errors print one line on standard error and exit 1; bad usage exits 2.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -22,8 +24,9 @@ from rich.table import Table
 
 from . import __version__
 from .core import Engine, make_engine
-from .exceptions import InputError, OccasionalError
+from .exceptions import OccasionalError
 from .jsonout import article_json, page_json, source_json, story_json
+from .oserrors import explain_os_error
 
 __all__ = ["main"]
 
@@ -33,13 +36,25 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True)
+def _fail(message: str) -> NoReturn:
+    err.print("[red]error:[/red] ", markup=True, end="")
+    err.print(message, markup=False)
     sys.exit(1)
 
 
+def _fail_on_os_error(exc: OSError) -> NoReturn:
+    """One line for an OSError; a stream that cannot take output is silenced first."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        # Python flushes stdout again at exit and would print a traceback there.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    _fail(explain_os_error(exc))
+
+
 def user_errors(func: F) -> F:
-    """Turn OccasionalError (and Ctrl-C) into one line on stderr and exit status 1."""
+    """Turn OccasionalError, OSError (and Ctrl-C) into one line on stderr and exit status 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +62,10 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except OccasionalError as exc:
             _fail(str(exc))
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # click ends quietly when a reader such as `head` stops reading
+            _fail_on_os_error(exc)
         except KeyboardInterrupt:
             err.print("interrupted")
             sys.exit(130)
@@ -598,18 +617,30 @@ def digest(
     if send and not preview:
         for problem in engine.retry_unsent():
             err.print(f"still unsent: {problem}", markup=False)
-    built = engine.digest(profile, keep=not preview)
-    text = renderer.render(built, options=_render_options(engine))
-    if out_file is not None:
-        out_file.write_text(text, encoding="utf-8")
-        err.print(f"wrote {out_file}")
-    else:
-        click.echo(text)
+    built = engine.digest(profile, keep=False) if preview else engine.draft_digest(profile)
+    # Written first, kept second: a digest nobody could read uses no story up.
+    _emit(renderer.render(built, options=_render_options(engine)), out_file)
+    if not preview:
+        built = engine.keep_digest(built)
     if send:
         engine.send_digest(built)
         err.print(
             f"sent digest {built.id} to {len(engine.profile(built.profile).deliver)} target(s)"
         )
+
+
+def _emit(text: str, out_file: Path | None) -> None:
+    """Print ``text``, or write it whole to ``out_file``; raises OSError naming the path."""
+    if out_file is None:
+        click.echo(text)
+        return
+    from .fileio import atomic_write
+
+    try:
+        atomic_write(out_file, text, parents=False)
+    except OSError as exc:
+        _fail(explain_os_error(exc, "write", out_file))
+    err.print(f"wrote {out_file}", markup=False)
 
 
 def _render_options(engine: Engine) -> Any:
@@ -738,5 +769,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``occasional`` command."""
     try:
         cli.main(args=argv, prog_name="occasional", standalone_mode=True)
-    except InputError as exc:  # raised while click was already closing up
+    except OccasionalError as exc:  # raised while click was already closing up
         _fail(str(exc))
+    except OSError as exc:  # e.g. --help written to a full disk
+        _fail_on_os_error(exc)

@@ -224,8 +224,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # no home yet: the engine says why when it cannot create one
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
 

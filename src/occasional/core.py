@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .digest import Feedback as DigestFeedback
 from .digest import Profile, default_profile, load_profiles
 from .exceptions import (
+    ConfigError,
     InvalidURLError,
     OccasionalError,
     ProfileError,
@@ -27,6 +28,8 @@ from .exceptions import (
 )
 from .extract import extract_page
 from .fetch.client import Fetcher
+from .fileio import make_private_folder
+from .oserrors import explain_os_error
 from .pipeline import (
     PollContext,
     PollReport,
@@ -37,7 +40,7 @@ from .pipeline import (
 from .resolve import ResolvedSource, resolve_source
 from .sources import parse_opml, write_opml
 from .storage import open_storage
-from .storage.base import Storage
+from .storage.base import Storage, new_digest_id
 from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
 from .upkeep import Upkeep
 from .urls import check_url
@@ -85,9 +88,26 @@ class _Digests:
         return profiles[name]
 
     def digest(self, profile: str | None = None, *, keep: bool = True) -> Digest:
-        """Build a profile's digest now; with ``keep`` it is stored and remembered."""
+        """Build a profile's digest now; with ``keep`` it is stored and remembered.
+
+        Without ``keep`` it is a preview: it has no id and uses nothing up.
+        """
+        if keep:
+            return self.keep_digest(self.draft_digest(profile))
+        return digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
+
+    def draft_digest(self, profile: str | None = None) -> Digest:
+        """Build a profile's digest now, with the id it will be kept under, but do not keep it.
+
+        Write it out first, then :meth:`keep_digest` it: a digest that could
+        not be written then uses none of its stories up.
+        """
         built = digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
-        return digestjob.keep(self.storage, built) if keep else built
+        return replace(built, id=new_digest_id())
+
+    def keep_digest(self, digest: Digest) -> Digest:
+        """Store a drafted digest; from then on its stories count as shown."""
+        return digestjob.keep(self.storage, digest)
 
     def send_digest(self, digest: Digest) -> None:
         """Deliver a stored digest to its profile's targets; DeliveryError keeps it for retry."""
@@ -339,5 +359,10 @@ def make_engine(
     """Build an Engine: read the settings (unless given), open the storage, wire the stages."""
     if config is None:
         config = load_config(home, overrides)
-    config.home.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_folder(config.home)
+    except OSError as exc:
+        hint = "pick another home with --home DIR or OCCASIONAL_HOME"
+        message = explain_os_error(exc, "create the home folder", config.home, hint)
+        raise ConfigError(message) from exc
     return Engine(config, open_storage(config.database), clock=clock)

@@ -103,9 +103,15 @@ def build_for(storage: Storage, config: Config, profile: Profile, now: datetime)
 
 
 def keep(storage: Storage, digest: Digest) -> Digest:
-    """Store ``digest`` with the fingerprint of every card; returns it with its id."""
+    """Store ``digest`` (under its id, if it has one) with the fingerprint of every card.
+
+    Returns it with its id. From now on its stories count as shown.
+    """
     shown = {item.id: card_fingerprint(item) for item in (*digest.items, *digest.top)}
-    digest_id = storage.save_digest(digest.profile, digest.generated, digest_to_json(digest), shown)
+    payload = digest_to_json(digest)
+    digest_id = storage.save_digest(
+        digest.profile, digest.generated, payload, shown, digest_id=digest.id
+    )
     return replace(digest, id=digest_id)
 
 
@@ -120,7 +126,7 @@ def feedback_signer(config: Config) -> FeedbackSigner:
 
 
 def feedback_base_url(config: Config) -> str:
-    """Where readers' mail clients reach ``occasional serve``: ``serve.base_url``, else host:port."""
+    """Where mail readers reach ``occasional serve``: ``serve.base_url``, else host and port."""
     serve = config.serve
     host = f"[{serve.host}]" if ":" in serve.host else serve.host
     return serve.base_url or f"http://{host}:{serve.port}"

@@ -10,36 +10,19 @@ file sees the old digest or the new one, never half of one.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import url2pathname
 
 from ..exceptions import DeliveryError
+from ..fileio import atomic_write
 from .base import Outgoing, Rendering
 
 __all__ = ["FileDelivery", "atomic_write"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (raises OSError)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        Path(handle.name).replace(path)
-    except OSError:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from .base import (
     StoredDigest,
     StoryOverride,
     make_article_id,
+    new_digest_id,
 )
 from .batch import BatchWriter
 from .engine import open_storage
@@ -44,6 +45,7 @@ __all__ = [
     "StoredDigest",
     "StoryOverride",
     "make_article_id",
+    "new_digest_id",
     "open_storage",
     "wrap_exceptions",
 ]

@@ -14,6 +14,7 @@ database fails; a failed call changes nothing. Lookups by id raise the
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,7 @@ __all__ = [
     "StoredDigest",
     "StoryOverride",
     "make_article_id",
+    "new_digest_id",
 ]
 
 
@@ -61,6 +63,11 @@ class Leave(Enum):
 LEAVE: Final = Leave.LEAVE
 
 OverrideKind = Literal["split", "merge"]
+
+
+def new_digest_id() -> str:
+    """A fresh digest id (16 hex digits)."""
+    return secrets.token_hex(8)
 
 
 def make_article_id(source_id: str, entry_key: str) -> str:
@@ -328,9 +335,16 @@ class Storage(Protocol):
     # --- digests and feedback: the digest stage
 
     def save_digest(
-        self, profile: str, generated: datetime, payload: Any, shown: Mapping[str, str]
+        self,
+        profile: str,
+        generated: datetime,
+        payload: Any,
+        shown: Mapping[str, str],
+        *,
+        digest_id: str | None = None,
     ) -> str:
-        """Store a digest and the fingerprint of each story it shows; returns its id."""
+        """Store a digest and the fingerprint of each story it shows; returns its id
+        (``digest_id`` when given, e.g. one already printed in the digest, else a new one)."""
 
     def mark_digest_sent(self, digest_id: str, now: datetime) -> None:
         """Note delivery time. Raises DigestNotFoundError."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
@@ -10,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from .base import DigestNotFoundError, Feedback, StoredDigest
+from .base import DigestNotFoundError, Feedback, StoredDigest, new_digest_id
 from .schema import digest_shown, digests, feedback, state
 from .sqlbase import SqlBase, chunks
 
@@ -21,10 +20,16 @@ class DigestsMixin(SqlBase):
     """Digest, feedback and state methods of :class:`~occasional.storage.base.Storage`."""
 
     def save_digest(
-        self, profile: str, generated: datetime, payload: Any, shown: Mapping[str, str]
+        self,
+        profile: str,
+        generated: datetime,
+        payload: Any,
+        shown: Mapping[str, str],
+        *,
+        digest_id: str | None = None,
     ) -> str:
         """See :meth:`Storage.save_digest`."""
-        digest_id = secrets.token_hex(8)
+        digest_id = digest_id or new_digest_id()
         row = {"id": digest_id, "profile": profile, "generated": generated, "payload": payload}
         shown_rows = [
             {"digest_id": digest_id, "story_id": story, "fingerprint": fingerprint}

@@ -1,0 +1,107 @@
+"""Output a user asked for, and a home they named: a failure is one line, and nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from occasional import make_engine
+from occasional.cli import cli
+
+ALLOW = {"OCCASIONAL_ALLOW_NETWORKS": "127.0.0.0/8"}
+
+
+def occasional(
+    *args: str, home: Path, stdout: object = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess (what a shell runs), with ``home``."""
+    env = {**os.environ, **ALLOW, "OCCASIONAL_HOME": str(home)}
+    command = [sys.executable, "-c", "from occasional.cli import main; main()", *args]
+    return subprocess.run(
+        command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, timeout=120
+    )
+
+
+@pytest.fixture
+def home(polled_home: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "home"
+    shutil.copytree(polled_home, copy)
+    return copy
+
+
+@pytest.fixture
+def run(home: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("OCCASIONAL_HOME", str(home))
+    monkeypatch.setenv("OCCASIONAL_ALLOW_NETWORKS", "127.0.0.0/8")
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def one_line_error(result: Result | subprocess.CompletedProcess[str], *words: str) -> str:
+    stderr = result.stderr
+    code = result.exit_code if isinstance(result, Result) else result.returncode
+    assert code == 1, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def stored_digests(home: Path) -> int:
+    with make_engine(home=home) as engine:
+        return len(engine.storage.digests("default", limit=100))
+
+
+def shown_ids(result: Result) -> list[str]:
+    assert result.exit_code == 0, result.stderr
+    return [story["id"] for story in json.loads(result.stdout)["stories"]]
+
+
+def test_digest_into_a_missing_folder_uses_up_nothing(run, home: Path, tmp_path: Path) -> None:
+    before = shown_ids(run("digest", "--preview", "--format", "json"))
+    assert before
+    missing = tmp_path / "no-such-folder" / "today.html"
+    line = one_line_error(run("digest", "--out", str(missing)), str(missing))
+    assert "folder" in line
+    assert stored_digests(home) == 0
+    assert shown_ids(run("digest", "--preview", "--format", "json")) == before
+
+
+def test_digest_onto_an_unwritable_path_uses_up_nothing(run, home: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "plain-file"
+    a_file.write_text("not a folder")
+    one_line_error(run("digest", "--out", str(a_file / "today.html")), str(a_file))
+    assert stored_digests(home) == 0
+
+
+def test_digest_to_a_full_disk_uses_up_nothing(home: Path) -> None:
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, not a path we own
+        result = occasional("digest", "--format", "json", home=home, stdout=full)
+    one_line_error(result, "standard output")
+    assert stored_digests(home) == 0
+
+
+def test_export_opml_to_a_full_disk_is_one_line(home: Path) -> None:
+    with open("/dev/full", "w") as full:  # noqa: PTH123
+        result = occasional("export-opml", home=home, stdout=full)
+    one_line_error(result, "standard output", "No space left")
+
+
+def test_a_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    a_file = tmp_path / "plain-file"
+    a_file.write_text("not a folder")
+    result = occasional("sources", home=a_file / "home")
+    one_line_error(result, str(a_file / "home"), "--home")
