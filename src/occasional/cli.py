@@ -293,11 +293,16 @@ def reextract(ctx: click.Context, since: str | None) -> None:
 @click.pass_context
 @user_errors
 def import_opml(ctx: click.Context, file: Any) -> None:
-    """Add every feed of an OPML file; folders become tags."""
+    """Add every feed and sitemap of an OPML file; folders become tags.
+
+    A damaged or cut-short file imports what could be read and exits 1.
+    """
     report = _engine(ctx).import_opml(file.read())
     out.print(f"imported {len(report.added)} sources, skipped {len(report.skipped)}")
     for reason in report.skipped:
-        err.print(f"  skipped: {reason}")
+        err.print(f"  skipped: {reason}", markup=False)
+    if report.damaged:
+        _fail(f"{file.name}: {report.damaged}; check the file and import it again")
 
 
 @cli.command("export-opml")

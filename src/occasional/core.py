@@ -57,10 +57,12 @@ def _utcnow() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an OPML import added, and what it skipped with the reason."""
+    """What an OPML import added, what it skipped with the reason, and whether the file was
+    damaged (then only what could be read of it was imported)."""
 
     added: tuple[Source, ...]
     skipped: tuple[str, ...]
+    damaged: str | None = None
 
 
 class _Digests:
@@ -210,7 +212,11 @@ class Engine(_Digests, Upkeep):
         return self.storage.list_sources(tag=tag)
 
     def import_opml(self, data: bytes) -> ImportReport:
-        """Add every feed of an OPML document; folders become tags. Nothing is fetched."""
+        """Add every feed and sitemap of an OPML document; folders become tags.
+
+        Nothing is fetched. A damaged document adds what could be read of it and
+        says so in :attr:`ImportReport.damaged`.
+        """
         document = parse_opml(data)
         added: list[Source] = []
         skipped = list(document.errors)
@@ -225,13 +231,14 @@ class Engine(_Digests, Upkeep):
             added.append(
                 self.storage.add_source(
                     url,
+                    kind=outline.kind,
                     settings=settings,
                     title=outline.title,
                     site_url=outline.site_url,
                     now=self.clock(),
                 )
             )
-        return ImportReport(tuple(added), tuple(skipped))
+        return ImportReport(tuple(added), tuple(skipped), document.damaged)
 
     def export_opml(self) -> str:
         """Every source as an OPML document; tags become folders."""
