@@ -62,6 +62,7 @@ def test_init_writes_a_commented_config(run, tmp_path: Path) -> None:
     ],
 )
 def test_user_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str) -> None:
+    assert run("init").exit_code == 0
     result = run(*args)
     assert result.exit_code == 1
     assert message in result.stderr
@@ -190,3 +191,10 @@ def test_analyze_json_offsets_index_the_text(run, tmp_path: Path) -> None:
     for item in data["summary"] + data["quotes"]:
         assert text[item["start"] : item["end"]] == item["text"]
     assert any(f["value"] == 54000 for f in data["figures"])
+
+
+def test_config_shows_no_password(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCCASIONAL_LLM_BASE_URL", "http://u:hunter2@127.0.0.1/v1")
+    shown = run("config")
+    assert shown.exit_code == 0
+    assert "hunter2" not in shown.stdout and "u:***@" in shown.stdout

@@ -23,8 +23,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .cliutil import HOME_HELP, add_home_option, is_new_home
+from .config import load_config
 from .core import Engine, make_engine
+from .deliver import redact
 from .exceptions import OccasionalError
+from .fileio import write_private
 from .jsonout import article_json, page_json, source_json, story_json
 from .oserrors import explain_os_error
 
@@ -73,10 +77,19 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _engine(ctx: click.Context) -> Engine:
+def _engine(ctx: click.Context, *, announce: bool = True) -> Engine:
+    """The Engine over the chosen home (opened once per run); says when the home is new."""
     obj = ctx.find_root().obj
     if "engine" not in obj:
-        obj["engine"] = make_engine(home=obj["home"])
+        config = load_config(obj["home"])
+        obj["new_home"] = is_new_home(config)
+        obj["engine"] = make_engine(config)
+        if obj["new_home"] and announce:
+            err.print(
+                f"note: created a new empty home at {config.home} "
+                "(pick another with --home DIR or OCCASIONAL_HOME)",
+                markup=False,
+            )
         ctx.call_on_close(obj["engine"].close)
     engine: Engine = obj["engine"]
     return engine
@@ -118,7 +131,7 @@ def _progress(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="OCCASIONAL_HOME",
-    help="Folder holding config.toml and the database (default: the user data folder).",
+    help=HOME_HELP,
 )
 @click.version_option(__version__, prog_name="occasional")
 @click.pass_context
@@ -135,11 +148,15 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 @user_errors
 def init(ctx: click.Context) -> None:
     """Create the home folder, its config file and the database."""
-    engine = _engine(ctx)
+    engine = _engine(ctx, announce=False)
     config_file = engine.config.home / "config.toml"
     if not config_file.exists():
-        config_file.write_text(_starter_config(), encoding="utf-8")
-    out.print(f"home: {engine.config.home}\ndatabase: {engine.config.database}")
+        write_private(config_file, _starter_config().encode("utf-8"), exclusive=True)
+    if ctx.find_root().obj["new_home"]:
+        out.print(f"created a new home at {engine.config.home}", markup=False)
+    else:
+        out.print(f"home: {engine.config.home} (already there)", markup=False)
+    out.print(f"database: {redact(engine.config.database)}", markup=False)
 
 
 def _starter_config() -> str:
@@ -171,7 +188,8 @@ def config(ctx: click.Context) -> None:
         value: Any = values
         for part in name.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        table.add_row(name, str(value), help_text)
+        shown = redact(value) if isinstance(value, str) and "://" in value else str(value)
+        table.add_row(name, shown, help_text)
     out.print(table)
 
 
@@ -245,7 +263,7 @@ def sources(ctx: click.Context, tag: str | None, as_json: bool) -> None:
 @click.option("--poll-min", type=click.IntRange(min=60), help="Shortest seconds between polls.")
 @click.option("--poll-max", type=click.IntRange(min=60), help="Longest seconds between polls.")
 @click.option("--title", help="Your own name for the source.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the changed source as JSON.")
 @click.pass_context
 @user_errors
 def set_source(
@@ -354,7 +372,11 @@ def _print_poll_table(report: Any) -> None:
 
 @cli.command()
 @click.argument("url", required=False)
-@click.option("--html-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--html-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extract this saved HTML file instead of fetching a URL.",
+)
 @click.option("--url", "page_url", help="The address of the page given with --html-file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.pass_context
@@ -386,7 +408,9 @@ def extract(
 @cli.command()
 @click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
 @click.option("--source", help="Only this source (id or URL).")
-@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="At most this many articles."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, without text.")
 @click.pass_context
 @user_errors
@@ -420,7 +444,14 @@ def export() -> None:
 
 
 @export.command("articles")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
 @click.pass_context
 @user_errors
@@ -432,8 +463,14 @@ def export_articles(ctx: click.Context, fmt: str, since: str | None) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many results.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.pass_context
 @user_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
@@ -669,7 +706,9 @@ def feedback(ctx: click.Context, story: str, kind: str, profile: str | None) -> 
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per profile (passwords shown as ***)."
+)
 @click.pass_context
 @user_errors
 def profiles(ctx: click.Context, as_json: bool) -> None:
@@ -695,8 +734,14 @@ def profiles(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--profile", default="default", show_default=True)
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--profile", default="default", show_default=True, help="Whose digests to archive.")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the pages and index.html into.",
+)
 @click.pass_context
 @user_errors
 def archive(ctx: click.Context, profile: str, folder: Path) -> None:
@@ -768,6 +813,9 @@ def demo(out_dir: Path) -> None:
     from .demojob import run_demo
 
     run_demo(out_dir, out)
+
+
+add_home_option(cli, skip=frozenset({"demo"}))
 
 
 def main(argv: list[str] | None = None) -> None:
