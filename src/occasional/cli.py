@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .cliutil import HOME_HELP, add_home_option, is_new_home
+from .cliutil import HOME_HELP, add_home_option, is_new_home, plural
 from .config import load_config
 from .core import Engine, make_engine
 from .deliver import redact
@@ -712,8 +712,10 @@ def feedback(ctx: click.Context, story: str, kind: str, profile: str | None) -> 
 @click.pass_context
 @user_errors
 def profiles(ctx: click.Context, as_json: bool) -> None:
-    """List reader profiles (files in <home>/profiles/*.toml)."""
-    for p in _engine(ctx).profiles().values():
+    """List reader profiles (files in <home>/profiles/*.toml, and default)."""
+    engine = _engine(ctx)
+    for p in engine.profiles().values():
+        targets = [redact(target) for target in p.deliver]
         if as_json:
             _print_json(
                 {
@@ -721,16 +723,18 @@ def profiles(ctx: click.Context, as_json: bool) -> None:
                     "budget": p.budget,
                     "schedule": p.schedule.cron,
                     "timezone": p.schedule.timezone,
-                    "deliver": list(p.deliver),
+                    "deliver": targets,
                     "formats": list(p.formats),
                 }
             )
         else:
             out.print(
                 f"{p.name}: budget {p.budget}, {p.schedule.cron} ({p.schedule.timezone}), "
-                f"{len(p.deliver)} delivery target(s)",
+                f"{plural(len(targets), 'delivery target')}",
                 markup=False,
             )
+    for problem in engine.profile_problems().values():
+        err.print(f"skipped: {problem}", markup=False)
 
 
 @cli.command()

@@ -17,7 +17,7 @@ from typing import Any
 from . import digestjob
 from .config import Config, load_config
 from .digest import Feedback as DigestFeedback
-from .digest import Profile, default_profile, load_profiles
+from .digest import Profile, read_profiles
 from .exceptions import (
     ConfigError,
     InvalidURLError,
@@ -73,19 +73,35 @@ class _Digests:
     clock: Clock
 
     def profiles(self) -> dict[str, Profile]:
-        """Every profile in ``<home>/profiles/*.toml``; the default one when there are none."""
-        return load_profiles(self.config.home) or {"default": default_profile()}
+        """Every usable profile: ``default`` (unless switched off) and ``<home>/profiles/*.toml``.
+
+        A file holding an invalid profile is left out; :meth:`profile_problems` says why.
+        """
+        return read_profiles(self.config.home).profiles
+
+    def profile_problems(self) -> dict[str, str]:
+        """Profile files set aside because they are invalid: name → one line saying why."""
+        return read_profiles(self.config.home).problems
 
     def profile(self, name: str | None = None) -> Profile:
-        """One profile by name (the only or ``default`` one without a name); ProfileError."""
-        profiles = self.profiles()
+        """One profile by name; without a name ``default``, or the only one there is.
+
+        Raises ProfileError for an unknown or invalid profile, saying what to do.
+        """
+        found = read_profiles(self.config.home)
+        profiles = found.profiles
         if name is None:
-            return profiles.get("default") or profiles[sorted(profiles)[0]]
+            if "default" in profiles or len(profiles) != 1:
+                name = "default"
+            else:
+                (name,) = profiles
+        if name in found.problems:
+            raise ProfileError(found.problems[name])
         if name not in profiles:
-            known = ", ".join(sorted(profiles))
+            known = ", ".join(sorted(profiles)) or "none"
             raise ProfileError(
-                f"no profile {name!r} (known: {known}); "
-                f"write {self.config.home / 'profiles' / (name + '.toml')}"
+                f"no profile {name!r} (known: {known}); name one with --profile, "
+                f"or write {self.config.home / 'profiles' / (name + '.toml')}"
             )
         return profiles[name]
 

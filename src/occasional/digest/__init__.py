@@ -30,12 +30,14 @@ from .profile import (
     Interests,
     Mute,
     Profile,
+    ProfileSet,
     Schedule,
     default_profile,
     load_profile,
     load_profiles,
     next_run,
     profile_from_mapping,
+    read_profiles,
 )
 from .rank import DEFAULT_WEIGHTS, SCORERS, TOP_WEIGHTS, Ranked, Signal, rank, scorer
 
@@ -56,6 +58,7 @@ __all__ = [
     "Memory",
     "Mute",
     "Profile",
+    "ProfileSet",
     "Ranked",
     "Schedule",
     "Signal",
@@ -76,5 +79,6 @@ __all__ = [
     "profile_from_mapping",
     "quiet_line",
     "rank",
+    "read_profiles",
     "scorer",
 ]

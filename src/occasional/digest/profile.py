@@ -2,6 +2,7 @@
 
 A profile lives in ``<home>/profiles/<name>.toml``::
 
+    enabled = true             # false switches it off (its history stays)
     budget = 7                 # stories at most
     min_score = 0.2            # the bar
     languages = ["en"]
@@ -22,9 +23,12 @@ A profile lives in ``<home>/profiles/<name>.toml``::
     [mutes]
     topics = ["football", { value = "election", until = 2026-12-01 }]
 
-The CLI and the pipeline call :func:`load_profiles` / :func:`load_profile`;
-every problem raises :class:`~occasional.exceptions.ProfileError` naming the
-profile and the setting; the rules themselves live in
+The engine calls :func:`read_profiles`, which keeps the ``default`` profile
+beside the files (unless ``default.toml`` says ``enabled = false``) and sets
+a bad file aside with its reason, so one mistake spoils no other profile.
+:func:`load_profiles` / :func:`load_profile` are the strict readers: every
+problem raises :class:`~occasional.exceptions.ProfileError` naming the
+profile and the setting. The rules themselves live in
 :mod:`occasional.digest.profile_schema`.
 """
 
@@ -48,12 +52,14 @@ __all__ = [
     "Interests",
     "Mute",
     "Profile",
+    "ProfileSet",
     "Schedule",
     "default_profile",
     "load_profile",
     "load_profiles",
     "next_run",
     "profile_from_mapping",
+    "read_profiles",
 ]
 
 DEFAULT_BUDGET = 7
@@ -116,6 +122,7 @@ class Profile:
     deliver: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("html",)
     top_stories: bool = False
+    enabled: bool = True
 
     def active_mutes(self, now: datetime) -> tuple[Mute, ...]:
         """The mutes that hold at ``now``."""
@@ -151,6 +158,7 @@ def profile_from_mapping(name: str, data: dict[str, Any]) -> Profile:
         deliver=checked.deliver,
         formats=checked.formats,
         top_stories=checked.top_stories,
+        enabled=checked.enabled,
     )
 
 
@@ -178,6 +186,41 @@ def load_profiles(home: Path) -> dict[str, Profile]:
     if not folder.is_dir():
         return {}
     return {path.stem: load_profile(path) for path in sorted(folder.glob("*.toml"))}
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSet:
+    """A home's usable profiles by name, and the files set aside: name → what is wrong."""
+
+    profiles: dict[str, Profile]
+    problems: dict[str, str]
+
+
+def read_profiles(home: Path) -> ProfileSet:
+    """Every usable profile of a home, and why each unusable file was set aside.
+
+    ``default`` is always there (the built-in :func:`default_profile`, or
+    ``default.toml``) unless that file says ``enabled = false``; any profile
+    switched off that way is left out. A file that cannot be read or holds an
+    invalid profile is left out too and its one-line reason kept in
+    ``problems``; the others are unaffected. Never raises.
+    """
+    profiles = {"default": default_profile()}
+    problems: dict[str, str] = {}
+    folder = home / "profiles"
+    paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    for path in paths:
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            profiles.pop(path.stem, None)
+            problems[path.stem] = str(exc)
+            continue
+        if profile.enabled:
+            profiles[profile.name] = profile
+        else:
+            profiles.pop(profile.name, None)
+    return ProfileSet(profiles, problems)
 
 
 def next_run(profile: Profile, after: datetime) -> datetime:

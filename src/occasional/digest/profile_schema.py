@@ -129,6 +129,7 @@ class ProfileFile(BaseModel):
 
     model_config = _STRICT
 
+    enabled: bool = True
     follows: _Interests = _Interests()
     mutes: _Mutes = _Mutes()
     languages: tuple[str, ...] = ()
