@@ -105,3 +105,31 @@ def test_a_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
     a_file.write_text("not a folder")
     result = occasional("sources", home=a_file / "home")
     one_line_error(result, str(a_file / "home"), "--home")
+
+
+def test_a_stored_digest_renders_again_in_any_format(run, home: Path) -> None:
+    kept = run("digest", "--format", "json")
+    assert kept.exit_code == 0, kept.stderr
+    first = json.loads(kept.stdout)
+    headlines = [story["headline"] for story in first["stories"]]
+    assert first["id"] and headlines
+    again = run("digest", "--last", "--format", "md")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.startswith("# ")
+    as_text = run("digest", "--id", first["id"], "--format", "text")
+    assert as_text.exit_code == 0, as_text.stderr
+    for shown in (again.stdout, as_text.stdout):
+        assert all(h.split()[0] in shown for h in headlines)
+    as_json = json.loads(run("digest", "--last", "--format", "json").stdout)
+    assert as_json["id"] == first["id"]
+    assert [s["id"] for s in as_json["stories"]] == [s["id"] for s in first["stories"]]
+    assert stored_digests(home) == 1, "rendering a stored digest stores nothing new"
+    listed = [json.loads(line) for line in run("digests", "--json").stdout.splitlines()]
+    assert [(d["id"], d["sent"], d["stories"]) for d in listed] == [
+        (first["id"], None, len(headlines))
+    ]
+    one_line_error(run("digest", "--id", "no-such-digest"), "no-such-digest")
+
+
+def test_last_without_a_stored_digest_says_what_to_do(run) -> None:
+    one_line_error(run("digest", "--last"), "`occasional digest`")

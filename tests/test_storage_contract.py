@@ -787,6 +787,9 @@ def test_a_digest_is_kept_under_the_id_it_was_written_with(store: SqlStorage) ->
     assert store.save_digest("me", NOW, {}, {}, digest_id="0123abcd0123abcd") == "0123abcd0123abcd"
     (kept,) = store.digests("me")
     assert kept.id == "0123abcd0123abcd"
+    assert store.get_digest("0123abcd0123abcd") == kept
+    with pytest.raises(DigestNotFoundError, match="occasional digests"):
+        store.get_digest("nope")
 
 
 def test_feedback_and_state(store: SqlStorage) -> None:

@@ -631,7 +631,11 @@ def analyze(text_file: Any, as_json: bool) -> None:
 @cli.command()
 @click.option("--profile", help="Profile name (default: the default profile).")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, help="html, text, markdown, json or atom."
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="html, text, markdown (md), json or atom.",
 )
 @click.option(
     "--out",
@@ -641,6 +645,14 @@ def analyze(text_file: Any, as_json: bool) -> None:
 )
 @click.option("--send", is_flag=True, help="Deliver to the profile's targets (SMTP, files).")
 @click.option("--preview", is_flag=True, help="Do not store it: the next digest is unaffected.")
+@click.option(
+    "--last", is_flag=True, help="Show the profile's newest stored digest again; uses nothing up."
+)
+@click.option(
+    "--id",
+    "digest_id",
+    help="Show the stored digest with this id again (`occasional digests` lists them).",
+)
 @click.pass_context
 @user_errors
 def digest(
@@ -650,25 +662,70 @@ def digest(
     out_file: Path | None,
     send: bool,
     preview: bool,
+    last: bool,
+    digest_id: str | None,
 ) -> None:
-    """Build a reader's digest of the stories that matter to them."""
+    """Build a reader's digest of the stories that matter to them.
+
+    A digest that is kept (the default) uses its stories up: the next one shows
+    them again only when they have news. --preview keeps nothing; --last and
+    --id show a stored digest again, in any format, without building a new one.
+    """
     from .render import get_renderer
 
+    if (last or digest_id) and preview:
+        raise click.UsageError("--last and --id show a stored digest; --preview builds a new one")
     engine = _engine(ctx)
     renderer = get_renderer(fmt)  # an unknown format fails before any work
-    if send and not preview:
-        for problem in engine.retry_unsent():
-            err.print(f"still unsent: {problem}", markup=False)
-    built = engine.digest(profile, keep=False) if preview else engine.draft_digest(profile)
-    # Written first, kept second: a digest nobody could read uses no story up.
-    _emit(renderer.render(built, options=_render_options(engine)), out_file)
-    if not preview:
-        built = engine.keep_digest(built)
+    if last or digest_id:
+        built = engine.stored_digest(profile, digest_id=digest_id)
+        _emit(renderer.render(built, options=_render_options(engine)), out_file)
+    else:
+        if send and not preview:
+            for problem in engine.retry_unsent():
+                err.print(f"still unsent: {problem}", markup=False)
+        built = engine.digest(profile, keep=False) if preview else engine.draft_digest(profile)
+        # Written first, kept second: a digest nobody could read uses no story up.
+        _emit(renderer.render(built, options=_render_options(engine)), out_file)
+        if not preview:
+            built = engine.keep_digest(built)
     if send:
         engine.send_digest(built)
-        err.print(
-            f"sent digest {built.id} to {len(engine.profile(built.profile).deliver)} target(s)"
-        )
+        targets = plural(len(engine.profile(built.profile).deliver), "target")
+        err.print(f"sent digest {built.id} to {targets}", markup=False)
+
+
+@cli.command()
+@click.option("--profile", help="Profile name (default: the default profile).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Newest this many."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per digest.")
+@click.pass_context
+@user_errors
+def digests(ctx: click.Context, profile: str | None, limit: int, as_json: bool) -> None:
+    """List a profile's stored digests, newest first, and whether each was delivered."""
+    engine = _engine(ctx)
+    stored = engine.storage.digests(engine.profile(profile).name, limit=limit)
+    if not stored and not as_json:
+        out.print("no stored digests yet; `occasional digest` makes one", markup=False)
+    for item in stored:
+        stories = len(item.payload.get("stories", ())) if isinstance(item.payload, dict) else 0
+        sent = item.sent.isoformat() if item.sent else None
+        if as_json:
+            _print_json(
+                {
+                    "id": item.id,
+                    "profile": item.profile,
+                    "generated": item.generated.isoformat(),
+                    "sent": sent,
+                    "stories": stories,
+                }
+            )
+        else:
+            state = f"sent {item.sent:%Y-%m-%d %H:%M}" if item.sent else "not sent"
+            when = f"{item.generated:%Y-%m-%d %H:%M}"
+            out.print(f"{item.id}  {when}  {plural(stories, 'story', 'stories')}  {state}")
 
 
 def _emit(text: str, out_file: Path | None) -> None:

@@ -20,6 +20,7 @@ from .digest import Feedback as DigestFeedback
 from .digest import Profile, read_profiles
 from .exceptions import (
     ConfigError,
+    DigestNotFoundError,
     InvalidURLError,
     OccasionalError,
     ProfileError,
@@ -126,6 +127,23 @@ class _Digests:
     def keep_digest(self, digest: Digest) -> Digest:
         """Store a drafted digest; from then on its stories count as shown."""
         return digestjob.keep(self.storage, digest)
+
+    def stored_digest(self, profile: str | None = None, *, digest_id: str | None = None) -> Digest:
+        """A stored digest: the one with ``digest_id``, else the profile's newest.
+
+        Raises DigestNotFoundError when there is none. Reading it uses nothing up.
+        """
+        if digest_id is not None:
+            stored = self.storage.get_digest(digest_id)
+        else:
+            name = self.profile(profile).name
+            newest = self.storage.digests(name, limit=1)
+            if not newest:
+                raise DigestNotFoundError(
+                    f"profile {name!r} has no stored digest yet; `occasional digest` makes one"
+                )
+            stored = newest[0]
+        return digestjob.digest_from_json(stored.payload, stored.id)
 
     def send_digest(self, digest: Digest) -> None:
         """Deliver a stored digest to its profile's targets; DeliveryError keeps it for retry."""

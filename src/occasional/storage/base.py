@@ -352,6 +352,9 @@ class Storage(Protocol):
     def digests(self, profile: str, limit: int = 10) -> list[StoredDigest]:
         """A profile's newest digests, newest first."""
 
+    def get_digest(self, digest_id: str) -> StoredDigest:
+        """One stored digest by id. Raises DigestNotFoundError."""
+
     def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
         """The latest fingerprint of every story ever shown to a profile."""
 

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from .base import DigestNotFoundError, Feedback, StoredDigest, new_digest_id
 from .schema import digest_shown, digests, feedback, state
 from .sqlbase import SqlBase, chunks
 
 __all__ = ["DigestsMixin"]
+
+
+def _stored(connection: Connection, rows: Sequence[Row[Any]]) -> list[StoredDigest]:
+    """Digest rows as StoredDigest, each with the fingerprints it showed."""
+    shown: dict[str, dict[str, str]] = defaultdict(dict)
+    for part in chunks([row.id for row in rows]):
+        picked = select(digest_shown).where(digest_shown.c.digest_id.in_(part))
+        for item in connection.execute(picked):
+            shown[item.digest_id][item.story_id] = item.fingerprint
+    return [
+        StoredDigest(row.id, row.profile, row.generated, row.sent, row.payload, shown[row.id])
+        for row in rows
+    ]
 
 
 class DigestsMixin(SqlBase):
@@ -57,16 +70,18 @@ class DigestsMixin(SqlBase):
             .limit(limit)
         )
         with self._read(f"reading digests of {profile}") as connection:
-            rows = connection.execute(query).all()
-            shown: dict[str, dict[str, str]] = defaultdict(dict)
-            for part in chunks([row.id for row in rows]):
-                picked = select(digest_shown).where(digest_shown.c.digest_id.in_(part))
-                for item in connection.execute(picked):
-                    shown[item.digest_id][item.story_id] = item.fingerprint
-        return [
-            StoredDigest(row.id, row.profile, row.generated, row.sent, row.payload, shown[row.id])
-            for row in rows
-        ]
+            return _stored(connection, connection.execute(query).all())
+
+    def get_digest(self, digest_id: str) -> StoredDigest:
+        """See :meth:`Storage.get_digest`."""
+        query = select(digests).where(digests.c.id == digest_id)
+        with self._read(f"reading digest {digest_id}") as connection:
+            found = _stored(connection, connection.execute(query).all())
+        if not found:
+            raise DigestNotFoundError(
+                f"no stored digest {digest_id!r}; `occasional digests` lists the stored ones"
+            )
+        return found[0]
 
     def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
         """See :meth:`Storage.last_shown`."""
