@@ -2,6 +2,10 @@
 
 The shape itself belongs to :func:`occasional.digest.digest_to_json`; this
 module only serialises it, so the CLI and a delivered ``.json`` file agree.
+The text is HTML-safe: ``<``, ``>``, ``&`` and the two JavaScript line
+separators are written as ``\\uXXXX`` escapes, so a page that embeds the
+document in a ``<script>`` element cannot be broken out of by a headline.
+Parsed, the values are exactly the same.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from .base import RenderOptions
 
 __all__ = ["JsonRenderer"]
 
+_HTML_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
 
 class JsonRenderer:
     """``json``: the contract's digest object, UTF-8, indented."""
@@ -24,4 +32,6 @@ class JsonRenderer:
 
     def render(self, digest: Digest, *, options: RenderOptions) -> str:
         """The JSON text, ending with a newline; ``options`` do not change it."""
-        return json.dumps(digest_to_json(digest), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(digest_to_json(digest), ensure_ascii=False, indent=2)
+        # Outside strings JSON has none of these characters, so this only touches strings.
+        return text.translate(_HTML_SAFE) + "\n"
