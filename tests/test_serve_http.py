@@ -80,3 +80,52 @@ def test_feedback_links_in_a_sent_digest_reach_the_server_on_its_port(
         assert (like.port, like.path) == (server.bound_port, "/feedback")
         status, _page = fetch(links["like"])
     assert status == 200
+
+
+def test_a_quiet_day_follows_the_profile_rule(polled_engine: Engine, tmp_path: Path) -> None:
+    logged: list[str] = []
+    server = Server(polled_engine, host="127.0.0.1", port=0, log=logged.append)
+    folder = tmp_path / "out"
+    for rule, sends in (("once-a-day", 1), ("never", 0), ("always", 3)):
+        _profile(
+            polled_engine,
+            f"q-{rule}",
+            f'deliver = ["file://{folder}/{rule}/"]\nmin_score = 0.0\nquiet = "{rule}"\n',
+        )
+        for _ in range(20):  # show everything: what follows is quiet
+            if not polled_engine.digest(f"q-{rule}").items:
+                break
+        for _ in range(3):
+            asyncio.run(server.send_scheduled(polled_engine.profile(f"q-{rule}")))
+        kept = polled_engine.storage.digests(f"q-{rule}", limit=10)
+        assert sum(1 for d in kept if d.sent) == sends, rule
+    assert any("quiet day" in line for line in logged)
+    assert not any("0 stories" in line for line in logged)
+
+
+def test_the_log_names_failing_sources(tmp_path: Path) -> None:
+    import socket
+
+    from occasional import make_engine
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/feed.xml"
+    overrides = {"fetch": {"allow_networks": ["127.0.0.0/8"], "connect_timeout": 2.0}}
+    logged: list[str] = []
+    with make_engine(home=tmp_path / "home", overrides=overrides) as engine:
+        engine.add_source(dead, discover=False)
+        server = Server(engine, host="127.0.0.1", port=0, log=logged.append)
+
+        async def one_poll() -> None:
+            task = asyncio.create_task(server.poll_loop())
+            for _ in range(300):
+                if any(dead in line for line in logged):
+                    break
+                await asyncio.sleep(0.05)
+            server.stopping.set()
+            await task
+
+        asyncio.run(one_poll())
+    assert any(dead in line and "1 failing" not in line for line in logged), logged
+    assert any("1 source" in line for line in logged), logged

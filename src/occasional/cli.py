@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .cliutil import HOME_HELP, add_home_option, is_new_home, plural
+from .cliutil import HOME_HELP, add_home_option, is_new_home
 from .config import load_config
 from .core import Engine, make_engine
 from .deliver import redact
@@ -31,6 +31,7 @@ from .exceptions import OccasionalError
 from .fileio import write_private
 from .jsonout import article_json, page_json, source_json, story_json
 from .oserrors import explain_os_error
+from .text import plural
 
 __all__ = ["main"]
 
@@ -677,18 +678,24 @@ def digest(
         raise click.UsageError("--last and --id show a stored digest; --preview builds a new one")
     engine = _engine(ctx)
     renderer = get_renderer(fmt)  # an unknown format fails before any work
+    if send and not (preview or last or digest_id):
+        pending = engine.pending_digest(profile)
+        if pending is not None:  # failed sends must not pile up new digests
+            err.print(
+                f"digest {pending.id} of {pending.generated:%Y-%m-%d %H:%M} was not delivered "
+                "yet; sending it instead of a new one",
+                markup=False,
+            )
+            digest_id = pending.id
     if last or digest_id:
         built = engine.stored_digest(profile, digest_id=digest_id)
         _emit(renderer.render(built, options=_render_options(engine)), out_file)
     else:
-        if send and not preview:
-            for problem in engine.retry_unsent():
-                err.print(f"still unsent: {problem}", markup=False)
         built = engine.digest(profile, keep=False) if preview else engine.draft_digest(profile)
         # Written first, kept second: a digest nobody could read uses no story up.
         _emit(renderer.render(built, options=_render_options(engine)), out_file)
         if not preview:
-            built = engine.keep_digest(built)
+            built = engine.keep_digest(built, for_delivery=send)
     if send:
         engine.send_digest(built)
         targets = plural(len(engine.profile(built.profile).deliver), "target")
@@ -711,21 +718,33 @@ def digests(ctx: click.Context, profile: str | None, limit: int, as_json: bool) 
         out.print("no stored digests yet; `occasional digest` makes one", markup=False)
     for item in stored:
         stories = len(item.payload.get("stories", ())) if isinstance(item.payload, dict) else 0
-        sent = item.sent.isoformat() if item.sent else None
         if as_json:
             _print_json(
                 {
                     "id": item.id,
                     "profile": item.profile,
                     "generated": item.generated.isoformat(),
-                    "sent": sent,
+                    "sent": item.sent.isoformat() if item.sent else None,
                     "stories": stories,
+                    "attempts": item.attempts,
+                    "last_error": item.last_error,
+                    "given_up": item.given_up.isoformat() if item.given_up else None,
                 }
             )
         else:
-            state = f"sent {item.sent:%Y-%m-%d %H:%M}" if item.sent else "not sent"
             when = f"{item.generated:%Y-%m-%d %H:%M}"
-            out.print(f"{item.id}  {when}  {plural(stories, 'story', 'stories')}  {state}")
+            line = f"{item.id}  {when}  {plural(stories, 'story', 'stories')}  {_delivery(item)}"
+            out.print(line, markup=False)
+
+
+def _delivery(item: Any) -> str:
+    """How a stored digest's delivery went, in a few words."""
+    if item.sent:
+        return f"sent {item.sent:%Y-%m-%d %H:%M}"
+    tried = f" after {plural(item.attempts, 'attempt')}" if item.attempts else ""
+    if item.given_up:
+        return f"given up{tried}: {item.last_error}"
+    return f"not sent{tried}" + (f": {item.last_error}" if item.last_error else "")
 
 
 def _emit(text: str, out_file: Path | None) -> None:

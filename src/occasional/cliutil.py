@@ -1,4 +1,4 @@
-"""Small helpers of the ``occasional`` command: ``--home`` anywhere, counted nouns.
+"""Small helpers of the ``occasional`` command: ``--home`` anywhere, a new home noticed.
 
 Kept apart from :mod:`occasional.cli` so the command module stays about
 commands.
@@ -12,7 +12,7 @@ import click
 
 from .config import Config
 
-__all__ = ["HOME_HELP", "add_home_option", "is_new_home", "plural"]
+__all__ = ["HOME_HELP", "add_home_option", "is_new_home"]
 
 HOME_HELP = "Folder holding config.toml and the database (default: the user data folder)."
 
@@ -49,10 +49,3 @@ def is_new_home(config: Config) -> bool:
     if not config.home.is_dir():
         return True
     return config.database_url is None and not (config.home / "occasional.sqlite").exists()
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``"1 article"``, ``"2 articles"``; ``plural_form`` for nouns that do not take an s."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {plural_form or noun + 's'}"

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import digestjob
+from . import digestjob, sending
 from .config import Config, load_config
 from .digest import Feedback as DigestFeedback
-from .digest import Profile, read_profiles
+from .digest import Profile, quiet_digest_wanted, read_profiles
 from .exceptions import (
     ConfigError,
     DigestNotFoundError,
@@ -66,6 +66,11 @@ class ImportReport:
     damaged: str | None = None
 
 
+def _is_quiet(payload: Any) -> bool:
+    """Whether a stored digest payload showed no story."""
+    return isinstance(payload, dict) and not payload.get("stories")
+
+
 class _Digests:
     """The Engine's digest methods (kept apart to keep each part small)."""
 
@@ -106,13 +111,16 @@ class _Digests:
             )
         return profiles[name]
 
-    def digest(self, profile: str | None = None, *, keep: bool = True) -> Digest:
+    def digest(
+        self, profile: str | None = None, *, keep: bool = True, for_delivery: bool = False
+    ) -> Digest:
         """Build a profile's digest now; with ``keep`` it is stored and remembered.
 
-        Without ``keep`` it is a preview: it has no id and uses nothing up.
+        Without ``keep`` it is a preview: it has no id and uses nothing up. With
+        ``for_delivery`` it stays pending until it is sent (see :meth:`send_digest`).
         """
         if keep:
-            return self.keep_digest(self.draft_digest(profile))
+            return self.keep_digest(self.draft_digest(profile), for_delivery=for_delivery)
         return digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
 
     def draft_digest(self, profile: str | None = None) -> Digest:
@@ -124,9 +132,27 @@ class _Digests:
         built = digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
         return replace(built, id=new_digest_id())
 
-    def keep_digest(self, digest: Digest) -> Digest:
-        """Store a drafted digest; from then on its stories count as shown."""
-        return digestjob.keep(self.storage, digest)
+    def scheduled_digest(self, profile: str | None = None) -> Digest | None:
+        """Build and keep, for delivery, the digest a profile's schedule calls for now.
+
+        Returns None (keeping nothing) on a quiet day the profile's ``quiet`` rule
+        does not want a digest for.
+        """
+        chosen = self.profile(profile)
+        draft = self.draft_digest(chosen.name)
+        if not draft.items:
+            kept = self.storage.digests(chosen.name, limit=50)
+            quiet = [d.generated for d in kept if d.for_delivery and _is_quiet(d.payload)]
+            if not quiet_digest_wanted(chosen, draft.generated, quiet):
+                return None
+        return self.keep_digest(draft, for_delivery=True)
+
+    def keep_digest(self, digest: Digest, *, for_delivery: bool = False) -> Digest:
+        """Store a drafted digest; from then on its stories count as shown.
+
+        ``for_delivery`` marks it to be sent: it stays pending until it is.
+        """
+        return digestjob.keep(self.storage, digest, for_delivery=for_delivery)
 
     def stored_digest(self, profile: str | None = None, *, digest_id: str | None = None) -> Digest:
         """A stored digest: the one with ``digest_id``, else the profile's newest.
@@ -146,14 +172,30 @@ class _Digests:
         return digestjob.digest_from_json(stored.payload, stored.id)
 
     def send_digest(self, digest: Digest) -> None:
-        """Deliver a stored digest to its profile's targets; DeliveryError keeps it for retry."""
-        profile = self.profile(digest.profile)
-        asyncio.run(digestjob.send(self.storage, self.config, digest, profile, self.clock()))
+        """Deliver a kept digest to the targets of its profile that have not taken it yet.
 
-    def retry_unsent(self) -> list[str]:
-        """Send again every stored digest whose delivery failed; returns what still fails."""
+        Raises DeliveryError: the digest stays pending for a retry, or is given up
+        when its targets refused it for good too often (see :mod:`occasional.sending`).
+        """
+        profile = self.profile(digest.profile)
+        asyncio.run(sending.send(self.storage, self.config, digest, profile, self.clock()))
+
+    def pending_digest(self, profile: str | None = None) -> Digest | None:
+        """The profile's oldest kept digest still waiting for delivery, or None."""
+        pending = sending.pending_digests(self.storage, self.profile(profile).name)
+        if not pending:
+            return None
+        return digestjob.digest_from_json(pending[0].payload, pending[0].id)
+
+    def retry_unsent(self, *, due_only: bool = False) -> list[str]:
+        """Send every pending digest again (``due_only``: those whose backoff has passed).
+
+        Returns what still fails, one line each.
+        """
         return asyncio.run(
-            digestjob.retry_unsent(self.storage, self.config, self.profiles(), self.clock())
+            sending.retry_unsent(
+                self.storage, self.config, self.profiles(), self.clock(), due_only=due_only
+            )
         )
 
     def feedback(self, story_id: str, kind: str, *, profile: str | None = None) -> None:

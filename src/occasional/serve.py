@@ -1,9 +1,12 @@
 """``occasional serve``: the long-running loop.
 
-Three things at once, until SIGINT or SIGTERM::
+These things at once, until SIGINT or SIGTERM::
 
-    every serve.poll_every seconds:  engine.poll()                 # due sources only
-    when a profile's cron fires:     digest=$(engine.digest $p); engine.send_digest $digest
+    every serve.poll_every seconds:  engine.poll(); log each failing source
+    when a profile's cron fires:     digest=$(engine.pending_digest $p)   # a failed one first
+                                     digest=${digest:-$(engine.scheduled_digest $p)}  # quiet rule
+                                     engine.send_digest $digest
+    every 30 s:                      engine.retry_unsent --due-only  # backoff per digest
     GET /feedback?<signed link>:     engine.feedback $story $action  # from the e-mail's links
 
 Every call into the Engine runs on one worker thread, one at a time, so the
@@ -28,8 +31,10 @@ from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_base_url, feedback_signer
 from .exceptions import InputError, OccasionalError, StoryNotFoundError
+from .pipeline import PollReport
+from .text import plural
 
-__all__ = ["Server", "due_profiles", "serve_forever"]
+__all__ = ["Server", "due_profiles", "poll_log", "serve_forever"]
 
 T = TypeVar("T")
 _ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared, not bound
@@ -45,6 +50,20 @@ def due_profiles(
         for name, p in sorted(profiles.items())
         if p.deliver and name in last_runs and next_run(p, last_runs[name]) <= now
     ]
+
+
+def poll_log(report: PollReport) -> list[str]:
+    """What a poll is worth logging: a count, and one line per source that failed."""
+    if not report.sources:
+        return []
+    failing = [r for r in report.sources if r.error]
+    lines = [
+        f"polled {plural(len(report.sources), 'source')}, "
+        f"{plural(len(report.new_articles), 'new article')}"
+        + (f", {len(failing)} failing" if failing else "")
+    ]
+    lines += [f"  {r.url}: {r.status}: {r.error}" for r in sorted(failing, key=lambda r: r.url)]
+    return lines
 
 
 def _page(title: str, message: str) -> str:
@@ -65,6 +84,7 @@ class Server:
         self.stopping = asyncio.Event()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="occasional")
         self._signer = feedback_signer(engine.config)
+        self._problems_logged: set[str] = set()
         self.bound_port: int | None = None
 
     async def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -110,38 +130,57 @@ class Server:
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
 
     async def poll_loop(self) -> None:
-        """Poll due sources every ``serve.poll_every`` seconds."""
+        """Poll due sources every ``serve.poll_every`` seconds; log each failing source."""
         while not self.stopping.is_set():
             try:
                 report = await self.call(self.engine.poll)
-                if report.sources:
-                    self.log(
-                        f"polled {len(report.sources)} sources, {len(report.new_articles)} new"
-                    )
+                for line in poll_log(report):
+                    self.log(line)
             except OccasionalError as exc:
                 self.log(f"poll failed: {exc}")
             await self._wait(self.engine.config.serve.poll_every)
 
     async def schedule_loop(self) -> None:
-        """Build and send each profile's digest when its cron expression fires."""
+        """Send each profile's digest when its cron expression fires; retry pending ones."""
         start = self.engine.clock()
         last_runs = {name: start for name in await self.call(self.engine.profiles)}
         while not self.stopping.is_set():
             profiles = await self.call(self.engine.profiles)
+            await self._log_profile_problems()
             for name in profiles:
                 last_runs.setdefault(name, self.engine.clock())
             for profile in due_profiles(profiles, last_runs, self.engine.clock()):
                 last_runs[profile.name] = self.engine.clock()
-                await self._send(profile)
+                await self.send_scheduled(profile)
+            await self._retry_pending()
             await self._wait(30)
 
-    async def _send(self, profile: Profile) -> None:
+    async def _log_profile_problems(self) -> None:
+        problems = await self.call(self.engine.profile_problems)
+        for line in sorted(set(problems.values()) - self._problems_logged):
+            self.log(f"profile skipped: {line}")
+        self._problems_logged = set(problems.values())
+
+    async def _retry_pending(self) -> None:
         try:
-            for problem in await self.call(self.engine.retry_unsent):
+            for problem in await self.call(self.engine.retry_unsent, due_only=True):
                 self.log(problem)
-            digest = await self.call(self.engine.digest, profile.name)
+        except OccasionalError as exc:
+            self.log(f"retrying digests failed: {exc}")
+
+    async def send_scheduled(self, profile: Profile) -> None:
+        """Send ``profile``'s pending digest, or else the one its schedule calls for now."""
+        try:
+            digest = await self.call(self.engine.pending_digest, profile.name)
+            what = "kept digest" if digest else "digest"
+            if digest is None:
+                digest = await self.call(self.engine.scheduled_digest, profile.name)
+            if digest is None:
+                self.log(f"{profile.name}: a quiet day; nothing sent (quiet = {profile.quiet})")
+                return
             await self.call(self.engine.send_digest, digest)
-            self.log(f"sent {profile.name}'s digest ({len(digest.items)} stories)")
+            stories = plural(len(digest.items), "story", "stories") if digest.items else "quiet"
+            self.log(f"sent {profile.name}'s {what} {digest.id} ({stories})")
         except OccasionalError as exc:
             self.log(f"digest for {profile.name} not sent: {exc}")
 

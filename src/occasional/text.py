@@ -7,7 +7,7 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-__all__ = ["html_to_text"]
+__all__ = ["html_to_text", "plural"]
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
@@ -38,3 +38,10 @@ def html_to_text(html: str) -> str:
 def _tidy(text: str) -> str:
     lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``"1 article"``, ``"2 articles"``; ``plural_form`` for nouns that do not take an s."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {plural_form or noun + 's'}"

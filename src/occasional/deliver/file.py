@@ -10,6 +10,7 @@ file sees the old digest or the new one, never half of one.
 from __future__ import annotations
 
 import asyncio
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,9 @@ class FileDelivery:
             found = next((r for r in message.renderings if r.extension == suffix), None)
         if found is None:
             have = ", ".join(f"{r.format} (.{r.extension})" for r in message.renderings)
-            raise DeliveryError(f"no rendering fits {self.path}; have: {have or 'none'}")
+            raise DeliveryError(
+                f"no rendering fits {self.path}; have: {have or 'none'}", permanent=True
+            )
         return found
 
     def target(self, message: Outgoing, rendering: Rendering) -> Path:
@@ -70,6 +73,8 @@ class FileDelivery:
         try:
             await asyncio.to_thread(atomic_write, path, rendering.body)
         except OSError as exc:
+            # A full disk may empty; a path that is not writable stays so until someone acts.
+            permanent = exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EINTR)
             raise DeliveryError(
-                f"cannot write the digest to {path}: {exc.strerror or exc}"
+                f"cannot write the digest to {path}: {exc.strerror or exc}", permanent=permanent
             ) from exc

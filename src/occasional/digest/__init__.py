@@ -37,6 +37,7 @@ from .profile import (
     load_profiles,
     next_run,
     profile_from_mapping,
+    quiet_digest_wanted,
     read_profiles,
 )
 from .rank import DEFAULT_WEIGHTS, SCORERS, TOP_WEIGHTS, Ranked, Signal, rank, scorer
@@ -77,6 +78,7 @@ __all__ = [
     "load_profiles",
     "next_run",
     "profile_from_mapping",
+    "quiet_digest_wanted",
     "quiet_line",
     "rank",
     "read_profiles",

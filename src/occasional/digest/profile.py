@@ -8,6 +8,7 @@ A profile lives in ``<home>/profiles/<name>.toml``::
     languages = ["en"]
     formats = ["html"]
     top_stories = true
+    quiet = "once-a-day"       # a scheduled quiet digest: "once-a-day", "always" or "never"
     deliver = ["smtp://me@mail.example.org:587?to=me@example.org&starttls=1"]
 
     [schedule]
@@ -35,6 +36,7 @@ profile and the setting. The rules themselves live in
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -59,6 +61,7 @@ __all__ = [
     "load_profiles",
     "next_run",
     "profile_from_mapping",
+    "quiet_digest_wanted",
     "read_profiles",
 ]
 
@@ -123,6 +126,7 @@ class Profile:
     formats: tuple[str, ...] = ("html",)
     top_stories: bool = False
     enabled: bool = True
+    quiet: str = "once-a-day"
 
     def active_mutes(self, now: datetime) -> tuple[Mute, ...]:
         """The mutes that hold at ``now``."""
@@ -159,6 +163,7 @@ def profile_from_mapping(name: str, data: dict[str, Any]) -> Profile:
         formats=checked.formats,
         top_stories=checked.top_stories,
         enabled=checked.enabled,
+        quiet=checked.quiet,
     )
 
 
@@ -235,3 +240,17 @@ def next_run(profile: Profile, after: datetime) -> datetime:
     local = after.astimezone(ZoneInfo(profile.schedule.timezone))
     following = croniter(profile.schedule.cron, local).get_next(datetime)
     return following.astimezone(UTC)
+
+
+def quiet_digest_wanted(profile: Profile, now: datetime, quiet_before: Sequence[datetime]) -> bool:
+    """Whether a scheduled digest with nothing to show should be sent at ``now``.
+
+    The profile's ``quiet`` rule decides: ``"always"``, ``"never"``, or
+    ``"once-a-day"`` (the default): only if none of the quiet digests kept for
+    delivery at ``quiet_before`` fell on the same day in the profile's time zone.
+    """
+    if profile.quiet in ("always", "never"):
+        return profile.quiet == "always"
+    zone = ZoneInfo(profile.schedule.timezone)
+    today = now.astimezone(zone).date()
+    return all(moment.astimezone(zone).date() != today for moment in quiet_before)

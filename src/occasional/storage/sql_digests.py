@@ -24,7 +24,20 @@ def _stored(connection: Connection, rows: Sequence[Row[Any]]) -> list[StoredDige
         for item in connection.execute(picked):
             shown[item.digest_id][item.story_id] = item.fingerprint
     return [
-        StoredDigest(row.id, row.profile, row.generated, row.sent, row.payload, shown[row.id])
+        StoredDigest(
+            row.id,
+            row.profile,
+            row.generated,
+            row.sent,
+            row.payload,
+            shown[row.id],
+            for_delivery=row.for_delivery,
+            attempts=row.attempts,
+            last_attempt=row.last_attempt,
+            last_error=row.last_error,
+            delivered=tuple(row.delivered or ()),
+            given_up=row.given_up,
+        )
         for row in rows
     ]
 
@@ -40,10 +53,17 @@ class DigestsMixin(SqlBase):
         shown: Mapping[str, str],
         *,
         digest_id: str | None = None,
+        for_delivery: bool = False,
     ) -> str:
         """See :meth:`Storage.save_digest`."""
         digest_id = digest_id or new_digest_id()
-        row = {"id": digest_id, "profile": profile, "generated": generated, "payload": payload}
+        row = {
+            "id": digest_id,
+            "profile": profile,
+            "generated": generated,
+            "payload": payload,
+            "for_delivery": for_delivery,
+        }
         shown_rows = [
             {"digest_id": digest_id, "story_id": story, "fingerprint": fingerprint}
             for story, fingerprint in shown.items()
@@ -56,10 +76,53 @@ class DigestsMixin(SqlBase):
 
     def mark_digest_sent(self, digest_id: str, now: datetime) -> None:
         """See :meth:`Storage.mark_digest_sent`."""
-        statement = update(digests).where(digests.c.id == digest_id).values(sent=now)
+        values = {
+            "sent": now,
+            "attempts": digests.c.attempts + 1,
+            "last_attempt": now,
+            "last_error": None,
+            "given_up": None,
+        }
+        statement = update(digests).where(digests.c.id == digest_id).values(**values)
         with self._write(f"marking digest {digest_id} sent") as connection:
             if connection.execute(statement).rowcount == 0:
                 raise DigestNotFoundError(f"no digest {digest_id!r} is stored")
+
+    def note_delivered(self, digest_id: str, target: str, now: datetime) -> None:
+        """See :meth:`Storage.note_delivered`."""
+        with self._write(f"noting a delivery of digest {digest_id}") as connection:
+            found = self._delivery_row(connection, digest_id)
+            delivered = list(dict.fromkeys([*(found.delivered or ()), target]))
+            statement = update(digests).where(digests.c.id == digest_id)
+            values = {"delivered": delivered, "last_attempt": now, "for_delivery": True}
+            connection.execute(statement.values(**values))
+
+    def note_delivery_failure(
+        self, digest_id: str, error: str, now: datetime, *, give_up: bool = False
+    ) -> StoredDigest:
+        """See :meth:`Storage.note_delivery_failure`."""
+        with self._write(f"noting a failed delivery of digest {digest_id}") as connection:
+            found = self._delivery_row(connection, digest_id)
+            values: dict[str, Any] = {
+                "for_delivery": True,
+                "attempts": found.attempts + 1,
+                "last_attempt": now,
+                "last_error": error,
+            }
+            if give_up:
+                values["given_up"] = now
+            statement = update(digests).where(digests.c.id == digest_id).values(**values)
+            connection.execute(statement)
+            rows = connection.execute(select(digests).where(digests.c.id == digest_id)).all()
+            return _stored(connection, rows)[0]
+
+    @staticmethod
+    def _delivery_row(connection: Connection, digest_id: str) -> Row[Any]:
+        query = select(digests).where(digests.c.id == digest_id)
+        found = connection.execute(query).first()
+        if found is None:
+            raise DigestNotFoundError(f"no digest {digest_id!r} is stored")
+        return found
 
     def digests(self, profile: str, limit: int = 10) -> list[StoredDigest]:
         """See :meth:`Storage.digests`."""
@@ -91,17 +154,30 @@ class DigestsMixin(SqlBase):
             .where(digests.c.profile == profile)
             .order_by(digests.c.generated, digests.c.seq)
         )
+        query = query.where(digests.c.given_up.is_(None))
         if sent_only:
             query = query.where(digests.c.sent.is_not(None))
         with self._read(f"reading what {profile} was shown") as connection:
             # Oldest first, so each story keeps the fingerprint shown last.
             return {story: fingerprint for story, fingerprint in connection.execute(query)}
 
-    def add_feedback(self, profile: str, story_id: str, kind: str, now: datetime) -> None:
+    def add_feedback(
+        self, profile: str, story_id: str, kind: str, now: datetime, *, link: str | None = None
+    ) -> bool:
         """See :meth:`Storage.add_feedback`."""
-        values = {"profile": profile, "story_id": story_id, "kind": kind, "created": now}
+        values = {
+            "profile": profile,
+            "story_id": story_id,
+            "kind": kind,
+            "created": now,
+            "link": link,
+        }
         with self._write(f"recording feedback from {profile}") as connection:
-            connection.execute(insert(feedback).values(**values))
+            statement: Any = self._insert(connection, feedback).values(**values)
+            if link is not None:
+                statement = statement.on_conflict_do_nothing(index_elements=["link"])
+            # rowcount is not reliable for ON CONFLICT DO NOTHING on every driver.
+            return connection.execute(statement.returning(feedback.c.seq)).first() is not None
 
     def feedback(self, profile: str) -> list[Feedback]:
         """See :meth:`Storage.feedback`."""
