@@ -133,3 +133,12 @@ def test_a_stored_digest_renders_again_in_any_format(run, home: Path) -> None:
 
 def test_last_without_a_stored_digest_says_what_to_do(run) -> None:
     one_line_error(run("digest", "--last"), "`occasional digest`")
+
+
+def test_mute_source_says_which_source(run, home: Path) -> None:
+    with make_engine(home=home) as engine:
+        story = engine.stories()[0]
+        first = engine.storage.get_source(story.first_source or "")
+    muted = run("feedback", story.id, "mute-source")
+    assert muted.exit_code == 0, muted.stderr
+    assert muted.stdout.strip() == f"muted {first.title or first.url} for default"

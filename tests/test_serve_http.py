@@ -8,6 +8,7 @@ whatever serves it.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -129,3 +130,70 @@ def test_the_log_names_failing_sources(tmp_path: Path) -> None:
         asyncio.run(one_poll())
     assert any(dead in line and "1 failing" not in line for line in logged), logged
     assert any("1 source" in line for line in logged), logged
+
+
+def form_of(page: str) -> tuple[str, bytes]:
+    """The confirmation form of a feedback page: where it posts, and its fields encoded."""
+    form = lxml.html.fromstring(page).forms[0]
+    assert form.method.lower() == "post"
+    return form.action, urllib.parse.urlencode(dict(form.fields)).encode()
+
+
+def test_a_feedback_link_asks_first_and_counts_once(polled_engine: Engine) -> None:
+    from occasional.digestjob import feedback_signer
+
+    story = polled_engine.stories()[0]
+    link = feedback_signer(polled_engine.config).url(story.id, "like", "default")
+    with running(polled_engine) as server:
+        base = f"http://127.0.0.1:{server.bound_port}"
+        query = link.split("?", 1)[1]
+        for _ in range(3):  # a mail scanner or an impatient reader opens the link
+            status, page = fetch(f"{base}/feedback?{query}")
+            assert status == 200 and "Like" in page
+        assert polled_engine.storage.feedback("default") == []
+        action, fields = form_of(page)
+        target = urllib.parse.urljoin(f"{base}/feedback", action)
+        answers = [fetch(target, data=fields) for _ in range(5)]
+        forged = fetch(target, data=fields.replace(b"like", b"dislike"))
+    assert [status for status, _ in answers] == [200] * 5
+    assert "Thank you" in answers[0][1] and "already" in answers[1][1]
+    assert forged[0] == 400
+    assert [f.kind for f in polled_engine.storage.feedback("default")] == ["like"]
+
+
+def slow_client(port: int) -> socket.socket:
+    """A connection that sends half a request's headers and then nothing."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n")
+    sock.setblocking(False)
+    return sock
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_slow_clients_are_cut_off_and_bounded(tmp_path: Path) -> None:
+    from occasional import make_engine
+
+    overrides = {"serve": {"header_timeout": 1.0, "max_connections": 20}}
+    engine = make_engine(home=tmp_path / "home", overrides=overrides)
+    with engine, running(engine) as server:
+        port = server.bound_port or 0
+        clients = [slow_client(port) for _ in range(300)]
+        try:
+            threading.Event().wait(0.5)
+            held = [s for s in clients if not closed_by_server(s)]
+            assert 0 < len(held) <= 20, "only max_connections are held at once"
+            threading.Event().wait(2.5)
+            assert all(closed_by_server(s) for s in clients), "no headers in time: cut off"
+            status, body = fetch(f"http://127.0.0.1:{port}/health")
+            assert status == 200 and "ok" in body
+        finally:
+            for sock in clients:
+                sock.close()

@@ -776,9 +776,17 @@ def _render_options(engine: Engine) -> Any:
 @click.pass_context
 @user_errors
 def feedback(ctx: click.Context, story: str, kind: str, profile: str | None) -> None:
-    """Tell occasional what you think of a story; later digests learn from it."""
-    _engine(ctx).feedback(story, kind, profile=profile)
-    out.print(f"noted: {kind} {story}")
+    """Tell occasional what you think of a story; later digests learn from it.
+
+    mute-source mutes the outlet that reported the story first, and says which.
+    """
+    engine = _engine(ctx)
+    engine.feedback(story, kind, profile=profile)
+    name = engine.profile(profile).name
+    if kind == "mute-source":
+        out.print(f"muted {engine.story_outlet(story)} for {name}", markup=False)
+    else:
+        out.print(f"noted for {name}: {kind} {story}", markup=False)
 
 
 @cli.command()

@@ -144,6 +144,12 @@ class ServeSettings(BaseModel):
         None, description="Public URL of the endpoint for e-mail links (default http://host:port)."
     )
     poll_every: int = Field(60, ge=1, description="Seconds between checks for due sources.")
+    header_timeout: float = Field(
+        10.0, gt=0, le=600, description="Seconds a client has to send its request headers."
+    )
+    max_connections: int = Field(
+        256, ge=1, le=100_000, description="Connections the endpoint holds open at once."
+    )
 
 
 class Config(BaseModel):

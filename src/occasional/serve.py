@@ -7,7 +7,11 @@ These things at once, until SIGINT or SIGTERM::
                                      digest=${digest:-$(engine.scheduled_digest $p)}  # quiet rule
                                      engine.send_digest $digest
     every 30 s:                      engine.retry_unsent --due-only  # backoff per digest
-    GET /feedback?<signed link>:     engine.feedback $story $action  # from the e-mail's links
+    GET /feedback?<signed link>:     a page asking to confirm        # from the e-mail's links
+    POST /feedback (the form):       engine.feedback $story $action --link $sig  # once per link
+
+Connections are bounded (serve.max_connections at once, serve.header_timeout
+to send the headers, one request each; see :mod:`occasional.connguard`).
 
 Every call into the Engine runs on one worker thread, one at a time, so the
 storage is never used from two threads at once. On a signal the loop stops
@@ -27,11 +31,14 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .connguard import ConnectionGuard, ConnectionLimits
 from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_base_url, feedback_signer
 from .exceptions import InputError, OccasionalError, StoryNotFoundError
 from .pipeline import PollReport
+from .render.feedback import FEEDBACK_LINK_FIELDS
+from .render.view import FEEDBACK_LABELS
 from .text import plural
 
 __all__ = ["Server", "due_profiles", "poll_log", "serve_forever"]
@@ -66,12 +73,45 @@ def poll_log(report: PollReport) -> list[str]:
     return lines
 
 
-def _page(title: str, message: str) -> str:
+_PAGE_STYLE = "font-family:sans-serif;max-width:32em;margin:4em auto"
+_MAX_BODY = 16 * 1024  # a confirmation form is a few hundred bytes
+
+
+def _page(title: str, message: str, extra: str = "") -> str:
     return (
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<body style='font-family:sans-serif;max-width:32em;margin:4em auto'>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></body></html>"
+        f"<body style='{_PAGE_STYLE}'>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{extra}</body></html>"
     )
+
+
+def confirm_page(label: str, fields: Mapping[str, str]) -> str:
+    """The page a feedback link opens: what it will record, and a button that posts it.
+
+    Recording only on the POST keeps mail scanners that open every link from
+    voting for the reader.
+    """
+    hidden = "".join(
+        f'<input type=hidden name={html.escape(name)} value="{html.escape(value)}">'
+        for name, value in fields.items()
+    )
+    form = (
+        f"<form method=post action=/feedback>{hidden}"
+        f"<button type=submit>{html.escape(label)}</button></form>"
+    )
+    return _page(label, "Confirm to tell your digest.", form)
+
+
+@web.middleware
+async def _one_request(request: web.Request, handler: Any) -> web.StreamResponse:
+    # One request per connection: the connection guard times only the first headers.
+    try:
+        response: web.StreamResponse = await handler(request)
+    except web.HTTPException as exc:
+        exc.force_close()
+        raise
+    response.force_close()
+    return response
 
 
 class Server:
@@ -96,8 +136,9 @@ class Server:
 
     def app(self) -> web.Application:
         """The aiohttp application answering feedback links and health checks."""
-        app = web.Application()
+        app = web.Application(middlewares=[_one_request], client_max_size=_MAX_BODY)
         app.router.add_get("/feedback", self.on_feedback)
+        app.router.add_post("/feedback", self.on_feedback_confirmed)
         app.router.add_get("/health", self.on_health)
         return app
 
@@ -105,19 +146,49 @@ class Server:
         return web.json_response({"ok": True})
 
     async def on_feedback(self, request: web.Request) -> web.Response:
+        """A clicked link: check it and ask to confirm (a GET changes nothing)."""
         try:
             action = self._signer.verify(request.query, self.engine.clock())
-            await self.call(
-                self.engine.feedback, action.story_id, action.action, profile=action.profile
-            )
+            label = await self._label(action.story_id, action.action)
         except InputError as exc:
             return self._html(400, "This link does not work", str(exc))
         except StoryNotFoundError:
             return self._html(404, "Story gone", "That story is no longer stored.")
         except OccasionalError as exc:
             return self._html(500, "Something went wrong", str(exc))
-        thanks = f"Noted: {action.action.replace('-', ' ')}. Your next digests will reflect it."
-        return self._html(200, "Thank you", thanks)
+        fields = {name: request.query[name] for name in FEEDBACK_LINK_FIELDS}
+        return web.Response(text=confirm_page(label, fields), content_type="text/html")
+
+    async def on_feedback_confirmed(self, request: web.Request) -> web.Response:
+        """The confirmation: record it, once per link however often it is sent."""
+        try:
+            async with asyncio.timeout(self.engine.config.serve.header_timeout):
+                form = await request.post()
+            query = {name: str(form.get(name, "")) for name in FEEDBACK_LINK_FIELDS}
+            action = self._signer.verify(query, self.engine.clock())
+            label = await self._label(action.story_id, action.action)
+            new = await self.call(
+                self.engine.feedback,
+                action.story_id,
+                action.action,
+                profile=action.profile,
+                link=query["sig"],
+            )
+        except (InputError, TimeoutError) as exc:
+            reason = str(exc) or "the form came too slowly"
+            return self._html(400, "This link does not work", reason)
+        except StoryNotFoundError:
+            return self._html(404, "Story gone", "That story is no longer stored.")
+        except OccasionalError as exc:
+            return self._html(500, "Something went wrong", str(exc))
+        if not new:
+            return self._html(200, "Already noted", f"{label}: you told us already. Thank you.")
+        return self._html(200, "Thank you", f"Noted: {label}. Your next digests will reflect it.")
+
+    async def _label(self, story_id: str, action: str) -> str:
+        """What the reader's click means, in words; StoryNotFoundError for a story gone."""
+        outlet = await self.call(self.engine.story_outlet, story_id)
+        return FEEDBACK_LABELS.get(action, action).format(source=outlet)
 
     @staticmethod
     def _html(status: int, title: str, message: str) -> web.Response:
@@ -199,11 +270,18 @@ class Server:
 
     async def run(self) -> None:
         """Serve until :attr:`stopping` is set; then finish the running job and return."""
-        runner = web.AppRunner(self.app(), access_log=None)
+        settings = self.engine.config.serve
+        runner = web.AppRunner(self.app(), access_log=None, keepalive_timeout=0)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        await site.start()
-        self.bound_port = int(runner.addresses[0][1])
+        limits = ConnectionLimits(
+            max_connections=settings.max_connections,
+            header_timeout=settings.header_timeout,
+            lifetime=max(60.0, 6 * settings.header_timeout),
+        )
+        assert runner.server is not None  # set up above
+        guard = ConnectionGuard(runner.server, limits)
+        listener = await asyncio.get_running_loop().create_server(guard, self.host, self.port)
+        self.bound_port = int(listener.sockets[0].getsockname()[1])
         self._use_bound_address()
         self.log(f"feedback links answered on {feedback_base_url(self.engine.config)}/feedback")
         loops = [asyncio.create_task(self.poll_loop()), asyncio.create_task(self.schedule_loop())]
@@ -211,6 +289,7 @@ class Server:
             await self.stopping.wait()
         finally:
             await asyncio.gather(*loops, return_exceptions=True)
+            listener.close()
             await runner.cleanup()
             self._worker.shutdown(wait=True)
 

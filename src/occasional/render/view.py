@@ -18,6 +18,7 @@ from .base import FeedbackLinker, RenderOptions
 from .feedback import FEEDBACK_ACTIONS, FeedbackSigner
 
 __all__ = [
+    "FEEDBACK_LABELS",
     "CardView",
     "DigestView",
     "Link",
@@ -29,7 +30,8 @@ __all__ = [
 
 _QUIET = "Nothing new above your bar today."
 
-_LABELS = {
+#: What a card's feedback links say (``{source}``: the outlet a mute would silence).
+FEEDBACK_LABELS = {
     "like": "Like",
     "dislike": "Dislike",
     "less": "Less like this",
@@ -143,7 +145,7 @@ def _feedback(item: DigestItem, link: FeedbackLinker | None) -> tuple[Link, ...]
     outlet = next((s.source for s in item.sources if s.original), None)
     outlet = outlet or (item.sources[0].source if item.sources else "source")
     return tuple(
-        Link(_LABELS[action].format(source=outlet), safe_url(link(item.id, action)))
+        Link(FEEDBACK_LABELS[action].format(source=outlet), safe_url(link(item.id, action)))
         for action in FEEDBACK_ACTIONS
     )
 
