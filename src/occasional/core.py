@@ -7,6 +7,7 @@ network work inside it runs on an event loop of its own per call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from .exceptions import (
 )
 from .extract import extract_page
 from .fetch.client import Fetcher
-from .fileio import make_private_folder
+from .fileio import PRIVATE_FILE, make_private_folder
 from .oserrors import explain_os_error
 from .pipeline import (
     PollContext,
@@ -46,6 +47,10 @@ __all__ = ["Engine", "ImportReport", "make_engine"]
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
+
+
+# The home's own files besides the database (storage keeps that one private).
+_PRIVATE_FILES = ("config.toml", "feedback.key")
 
 
 def _utcnow() -> datetime:
@@ -301,4 +306,8 @@ def make_engine(
         hint = "pick another home with --home DIR or OCCASIONAL_HOME"
         message = explain_os_error(exc, "create the home folder", config.home, hint)
         raise ConfigError(message) from exc
+    for name in _PRIVATE_FILES:  # homes made before these were created private
+        with contextlib.suppress(OSError):
+            if (config.home / name).stat().st_mode & 0o077:
+                (config.home / name).chmod(PRIVATE_FILE)
     return Engine(config, open_storage(config.database), clock=clock)
