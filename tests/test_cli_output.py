@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,3 +143,34 @@ def test_mute_source_says_which_source(run, home: Path) -> None:
     muted = run("feedback", story.id, "mute-source")
     assert muted.exit_code == 0, muted.stderr
     assert muted.stdout.strip() == f"muted {first.title or first.url} for default"
+
+
+ONE_PLURAL = re.compile(r"(?<![\d.,])1 (articles|sources|stories|entries|targets|pages|digests)\b")
+
+
+def test_listings_name_ids_outlets_and_count_in_words(run, home: Path, tmp_path: Path) -> None:
+    (first,) = [
+        json.loads(line) for line in run("articles", "--json", "--limit", "1").stdout.splitlines()
+    ]
+    listed = run("articles", "--limit", "1")
+    assert first["id"] in listed.stdout, "split needs the id, so the listing shows it"
+
+    stories = run("stories")
+    assert stories.exit_code == 0
+    assert "copy of" in stories.stdout, "the sample web has copies"
+    assert not re.search(r"copy of [0-9a-f]{20}", stories.stdout), "an outlet, not an id"
+    with make_engine(home=home) as engine:
+        copy = next(a for a in engine.articles() if a.copy_of)
+        original = engine.storage.get_article(copy.copy_of or "")
+    assert f"copy of {original.source_title}" in stories.stdout
+
+    opml = tmp_path / "one.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="A" xmlUrl="https://one.example/feed"/>'
+        "</body></opml>"
+    )
+    imported = run("import-opml", str(opml))
+    assert "imported 1 source," in imported.stdout
+    merged = run("merge", copy.id, original.id)
+    for result in (listed, stories, imported, merged, run("sources"), run("digests")):
+        assert not ONE_PLURAL.search(result.stdout + result.stderr), result.stdout

@@ -19,8 +19,9 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import __version__
 from .cliutil import HOME_HELP, add_home_option, is_new_home
@@ -304,7 +305,7 @@ def set_source(
 def reextract(ctx: click.Context, since: str | None) -> None:
     """Extract articles again from their kept HTML (see articles.keep_html_days)."""
     report = _engine(ctx).reextract(since=_parse_since(since))
-    out.print(f"re-extracted {report.done} articles, {report.failed} failed")
+    out.print(f"re-extracted {plural(report.done, 'article')}, {report.failed} failed")
 
 
 @cli.command("import-opml")
@@ -317,7 +318,7 @@ def import_opml(ctx: click.Context, file: Any) -> None:
     A damaged or cut-short file imports what could be read and exits 1.
     """
     report = _engine(ctx).import_opml(file.read())
-    out.print(f"imported {len(report.added)} sources, skipped {len(report.skipped)}")
+    out.print(f"imported {plural(len(report.added), 'source')}, skipped {len(report.skipped)}")
     for reason in report.skipped:
         err.print(f"  skipped: {reason}", markup=False)
     if report.damaged:
@@ -368,7 +369,8 @@ def _print_poll_table(report: Any) -> None:
         table.add_row(r.url, r.status, str(r.entries), str(len(r.new_articles)), r.error or "")
     out.print(table)
     extracted = sum(1 for p in report.pages if p.how == "extracted")
-    out.print(f"{len(report.new_articles)} new articles, {extracted} pages extracted")
+    new = plural(len(report.new_articles), "new article")
+    out.print(f"{new}, {plural(extracted, 'page')} extracted")
 
 
 @cli.command()
@@ -397,7 +399,7 @@ def extract(
     if as_json:
         _print_json(page_json(page))
         return
-    out.print(f"[bold]{page.title or '(no title)'}[/bold]", markup=True)
+    out.print(f"[bold]{escape(page.title or '(no title)')}[/bold]", markup=True)
     meta = [", ".join(page.authors), page.published and page.published.isoformat(), page.language]
     out.print(" · ".join(m for m in meta if m))
     for link in page.source_links:
@@ -420,10 +422,10 @@ def articles(
 ) -> None:
     """List stored articles."""
     items = _engine(ctx).articles(since=_parse_since(since), limit=limit, source=source)
-    _print_articles(items, as_json)
+    _print_articles(_engine(ctx), items, as_json)
 
 
-def _print_articles(items: Iterable[Any], as_json: bool) -> None:
+def _print_articles(engine: Engine, items: Iterable[Any], as_json: bool) -> None:
     if as_json:
         for article in items:
             _print_json(article_json(article, with_text=False))
@@ -432,11 +434,26 @@ def _print_articles(items: Iterable[Any], as_json: bool) -> None:
     if not items:
         out.print("no articles")
         return
-    table = Table("published", "title", "source", "copy of", "story")
+    outlets = _outlets(engine, [a.copy_of for a in items if a.copy_of])
+    table = Table(Column("id", no_wrap=True), "published", "title", "source", "copy of", "story")
     for a in items:
         when = a.published.strftime("%Y-%m-%d %H:%M") if a.published else ""
-        table.add_row(when, a.title, a.source_title or a.source_url, a.copy_of or "", a.story or "")
+        copy_of = outlets.get(a.copy_of, a.copy_of) if a.copy_of else ""
+        table.add_row(a.id, when, a.title, _outlet(a), copy_of, a.story or "")
     out.print(table)
+
+
+def _outlet(article: Any) -> str:
+    return str(article.source_title or article.source_url)
+
+
+def _outlets(engine: Engine, article_ids: list[str], known: Iterable[Any] = ()) -> dict[str, str]:
+    """The outlet of each article id (those in ``known`` need no lookup)."""
+    found = {a.id: _outlet(a) for a in known}
+    missing = [i for i in dict.fromkeys(article_ids) if i not in found]
+    if missing:
+        found.update({a.id: _outlet(a) for a in engine.storage.iter_articles(ids=missing)})
+    return found
 
 
 @cli.group()
@@ -476,7 +493,8 @@ def export_articles(ctx: click.Context, fmt: str, since: str | None) -> None:
 @user_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over article titles and texts."""
-    _print_articles(_engine(ctx).search(query, limit=limit), as_json)
+    engine = _engine(ctx)
+    _print_articles(engine, engine.search(query, limit=limit), as_json)
 
 
 # --- stories -------------------------------------------------------------------
@@ -495,12 +513,14 @@ def stories(ctx: click.Context, since: str | None, as_json: bool) -> None:
         if as_json:
             _print_json(story_json(story, members))
             continue
-        out.print(f"[bold]{story.label}[/bold]  ({story.id}, {len(members)} articles)", markup=True)
+        count = plural(len(members), "article")
+        out.print(f"[bold]{escape(story.label)}[/bold]  ({story.id}, {count})", markup=True)
+        outlets = _outlets(engine, [a.copy_of for a in members if a.copy_of], members)
         for a in members:
-            mark = f"copy of {a.copy_of} ({a.original_reason})" if a.copy_of else ""
-            out.print(
-                f"   {a.source_title or a.source_url}: {a.title}  {mark}".rstrip(), markup=False
-            )
+            mark = f"copy of {outlets.get(a.copy_of, a.copy_of)}" if a.copy_of else ""
+            if mark and a.original_reason:
+                mark += f" ({a.original_reason})"
+            out.print(f"   {_outlet(a)}: {a.title}  {mark}".rstrip(), markup=False)
 
 
 @cli.command()
@@ -521,7 +541,8 @@ def split(ctx: click.Context, article: str) -> None:
 def merge(ctx: click.Context, a: str, b: str) -> None:
     """Join the stories of A and B (story or article ids; remembered across runs)."""
     story = _engine(ctx).merge_stories(a, b)
-    out.print(f"merged into story {story.id}: {story.label} ({len(story.article_ids)} articles)")
+    count = plural(len(story.article_ids), "article")
+    out.print(f"merged into story {story.id}: {story.label} ({count})", markup=False)
 
 
 def _read_jsonl(file: Any) -> Any:
