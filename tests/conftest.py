@@ -44,3 +44,23 @@ def polled_engine(polled_home: Path, tmp_path: Path) -> Iterator[Engine]:
     shutil.copytree(polled_home, home)
     with make_engine(home=home, overrides=ALLOW) as engine:
         yield engine
+
+
+@pytest.fixture
+def web_engine(polled_engine: Engine) -> Engine:
+    """A polled home with a user, alice (its owner), and a stored digest."""
+    from webclient import PASSWORD
+
+    polled_engine.add_user("alice", PASSWORD)
+    polled_engine.digest()
+    return polled_engine
+
+
+@pytest.fixture
+def client(web_engine: Engine) -> Iterator[object]:
+    """An in-process client of the web app over ``web_engine``, logged out."""
+    from webclient import Client
+
+    browser = Client(web_engine)
+    yield browser
+    browser.close()

@@ -163,6 +163,7 @@ def test_server_answers_signed_feedback_links_and_stops(polled_engine: Engine) -
         server = Server(polled_engine, host="127.0.0.1", port=0, log=lambda _: None)
         task = asyncio.create_task(server.run())
         while server.bound_port is None:
+            assert not task.done(), task.exception()
             await asyncio.sleep(0.01)
         base = f"http://127.0.0.1:{server.bound_port}"
         statuses = []

@@ -50,14 +50,21 @@ def test_role_resolves_to_the_named_holder() -> None:
     assert _pairs(text) == [("The risk is low, but we do not take chances", "Sofia Andersson")]
 
 
-def test_statement_is_attributed_to_the_organisation() -> None:
+def test_a_document_is_the_speaker_as_the_article_writes_it() -> None:
     text = (
         "The Ministry of Health on Friday ordered a recall of a children's syrup.\n"
         "The statement read: “Parents should return the affected bottles to the pharmacy.”"
     )
     assert _pairs(text) == [
-        ("Parents should return the affected bottles to the pharmacy.", "Ministry of Health")
+        ("Parents should return the affected bottles to the pharmacy.", "The statement")
     ]
+
+
+def test_the_bank_resolves_to_the_bank_named_before() -> None:
+    text = (
+        "The European Central Bank held rates on Thursday.\n“Inflation is falling,” the bank said."
+    )
+    assert _pairs(text) == [("Inflation is falling", "European Central Bank")]
 
 
 def test_attributed_partial_quote_counts_even_when_short() -> None:
@@ -134,9 +141,64 @@ def test_unattributed_long_quote_continues_the_previous_speaker() -> None:
     assert [s for _, s in _pairs(text)] == ["Roberto Alvarez", "Roberto Alvarez"]
 
 
-def test_unknown_speaker_is_none() -> None:
+def test_a_description_with_no_name_is_the_speaker() -> None:
     text = "“This will take years to repair and nobody knows who will pay,” a witness said."
-    assert _pairs(text) == [("This will take years to repair and nobody knows who will pay", None)]
+    assert _pairs(text) == [
+        ("This will take years to repair and nobody knows who will pay", "a witness")
+    ]
+    text = "“We are reviewing the footage,” a spokeswoman for the company said."
+    assert _pairs(text) == [("We are reviewing the footage", "a spokeswoman for the company")]
+
+
+def test_no_cue_verb_and_no_one_named_means_no_speaker() -> None:
+    assert _pairs("Nothing more. “This will take years to repair and nobody knows.”") == [
+        ("This will take years to repair and nobody knows.", None)
+    ]
+
+
+def test_the_subject_of_the_verb_wins_over_the_nearest_name() -> None:
+    text = (
+        "Senator Ruth Alvarez praised the plan on Monday. "
+        "“Markets will not like this at all,” Goldman strategist Peter Lund said."
+    )
+    assert _pairs(text) == [("Markets will not like this at all", "Peter Lund")]
+    (quote,) = find_quotes(text)
+    assert quote.role == "Goldman strategist"
+
+
+def test_apposition_gives_the_role_and_name_boundaries_hold() -> None:
+    text = (
+        "“It’s complicated,” said Sen. Maria Cantwell of Washington, who is open to reform.\n"
+        "“We have to be ready,” Huma Abedin, a longtime Clinton aide, said."
+    )
+    pairs = _pairs(text)
+    assert pairs == [("It’s complicated", "Maria Cantwell"), ("We have to be ready", "Huma Abedin")]
+    assert find_quotes(text)[1].role == "a longtime Clinton aide"
+
+
+def test_a_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = (
+        "Hillary Clinton attacked Donald Trump on Monday.\n"
+        "“He is not fit to be president,” she said."
+    )
+    assert _pairs(text) == [("He is not fit to be president", "Hillary Clinton")]
+
+
+def test_a_later_mr_expands_to_the_full_name() -> None:
+    text = "Donald J. Trump spoke in Ohio.\n“We will win,” Mr. Trump said."
+    assert _pairs(text) == [("We will win", "Donald J. Trump")]
+
+
+def test_dates_are_not_speakers() -> None:
+    text = "Last November the plan was “a disaster in the making,” according to critics."
+    assert [s for _, s in _pairs(text)] == ["critics"]
+    text = "Last November said nothing. “It was a disaster in the making,” he wrote."
+    assert "Last November" not in [s for _, s in _pairs(text)]
+
+
+def test_participle_gives_the_quote_to_the_sentence_subject() -> None:
+    text = "Speaking in Salem, New Hampshire, Trump went after Bush, calling him “a total stiff.”"
+    assert _pairs(text) == [("a total stiff.", "Trump")]
 
 
 @settings(max_examples=100, deadline=None)

@@ -134,21 +134,31 @@ class LLMSettings(BaseModel):
 
 
 class ServeSettings(BaseModel):
-    """``occasional serve``: the feedback endpoint and the poll loop."""
+    """``occasional serve``: the web app, the Reader API, feedback links, the poll loop."""
 
     model_config = _FROZEN
 
-    host: str = Field("127.0.0.1", description="Address the feedback endpoint listens on.")
-    port: int = Field(8640, ge=0, le=65535, description="Port of the feedback endpoint.")
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(8640, ge=0, le=65535, description="Port of the web app and Reader API.")
     base_url: str | None = Field(
         None, description="Public URL of the endpoint for e-mail links (default http://host:port)."
     )
     poll_every: int = Field(60, ge=1, description="Seconds between checks for due sources.")
+    session_days: int = Field(
+        30, ge=1, le=3650, description="Days a web login lasts before asking again."
+    )
+    api_token_days: int = Field(
+        365, ge=1, le=3650, description="Days a Reader API login (ClientLogin) lasts."
+    )
     header_timeout: float = Field(
-        10.0, gt=0, le=600, description="Seconds a client has to send its request headers."
+        10.0, gt=0, le=300, description="Seconds a client gets to send a request's headers."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *).",
     )
     max_connections: int = Field(
-        256, ge=1, le=100_000, description="Connections the endpoint holds open at once."
+        256, ge=1, le=100_000, description="Connections the HTTP side holds open at once."
     )
 
 

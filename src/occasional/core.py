@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .accounts import Accounts
 from .config import Config, load_config
 from .engine_digests import DigestMethods
 from .exceptions import (
@@ -36,8 +37,10 @@ from .pipeline import (
     refresh_stories,
 )
 from .resolve import ResolvedSource, resolve_source
+from .scope import UserScope
 from .sources import parse_opml, write_opml
 from .storage import open_storage
+from .storage.accounts import User
 from .storage.base import Storage
 from .types import Article, ExtractedPage, Source, SourceSettings, Story
 from .upkeep import Upkeep
@@ -67,7 +70,7 @@ class ImportReport:
     damaged: str | None = None
 
 
-class Engine(DigestMethods, Upkeep):
+class Engine(DigestMethods, Upkeep, Accounts):
     """Everything occasional does, over one storage and one configuration.
 
     Build it with :func:`make_engine`. Methods raise subclasses of
@@ -103,8 +106,22 @@ class Engine(DigestMethods, Upkeep):
         """Add a feed by its URL, or a site by its URL (autodiscovery, then sitemaps).
 
         With ``discover=False`` the URL is stored as a feed without fetching it.
-        Raises SourceExistsError, InvalidURLError, FetchError, DiscoveryError.
+        The home's owner, when it has one, follows it. Raises SourceExistsError,
+        InvalidURLError, FetchError, DiscoveryError.
         """
+        return self._owned(
+            self.new_source(url, tags=tags, discover=discover, fetch_full=fetch_full)
+        )
+
+    def new_source(
+        self,
+        url: str,
+        *,
+        tags: Sequence[str] = (),
+        discover: bool = True,
+        fetch_full: bool | None = None,
+    ) -> Source:
+        """Store a source as :meth:`add_source` does, without subscribing anyone to it."""
         url = check_url(url)
         self._refuse_existing(url)
         settings = SourceSettings(
@@ -124,6 +141,13 @@ class Engine(DigestMethods, Upkeep):
             now=self.clock(),
         )
 
+    def _owned(self, source: Source) -> Source:
+        """A source the CLI added is followed by the home's owner, when it has one."""
+        owner = self.owner()
+        if owner is not None:
+            self.storage.subscribe(owner.id, source.id, now=self.clock(), tags=source.settings.tags)
+        return source
+
     def _refuse_existing(self, url: str) -> None:
         try:
             existing = self.storage.get_source(url)
@@ -134,6 +158,10 @@ class Engine(DigestMethods, Upkeep):
     async def _resolve(self, url: str) -> ResolvedSource:
         async with Fetcher(self.config.fetch) as fetcher:
             return await resolve_source(fetcher, url)
+
+    def for_user(self, user: User) -> UserScope:
+        """What one user of the web app or the Reader API may see and change."""
+        return UserScope(self, user)
 
     def remove_source(self, id_or_url: str) -> Source:
         """Remove a source and its articles; returns what was removed."""
@@ -162,16 +190,15 @@ class Engine(DigestMethods, Upkeep):
                 skipped.append(f"{outline.url}: {exc}")
                 continue
             settings = SourceSettings(tags=outline.tags, fetch_full=self.config.articles.fetch_full)
-            added.append(
-                self.storage.add_source(
-                    url,
-                    kind=outline.kind,
-                    settings=settings,
-                    title=outline.title,
-                    site_url=outline.site_url,
-                    now=self.clock(),
-                )
+            source = self.storage.add_source(
+                url,
+                kind=outline.kind,
+                settings=settings,
+                title=outline.title,
+                site_url=outline.site_url,
+                now=self.clock(),
             )
+            added.append(self._owned(source))
         return ImportReport(tuple(added), tuple(skipped), document.damaged)
 
     def export_opml(self) -> str:

@@ -50,6 +50,12 @@ def run_demo(out_dir: Path, console: Console) -> None:
             written = _write_articles(engine.articles(), out_dir / "articles.md")
             _show_digest(engine, out_dir, console)
             console.print(f"  {written}")
+    console.print(
+        "\n[bold]Read and steer it in a browser[/bold]\n"
+        f"  occasional --home {home} user add NAME\n"
+        f"  occasional --home {home} serve     # then open http://127.0.0.1:8640/",
+        markup=True,
+    )
 
 
 def _add_sources(engine: Engine, web: NewsWeb, console: Console) -> dict[str, str]:

@@ -58,12 +58,22 @@ __all__ = [
 ]
 
 
-def story_views(storage: Storage, since: datetime) -> list[StoryView]:
-    """Every story active since ``since`` with its articles and its sources' tags."""
+def story_views(
+    storage: Storage, since: datetime, sources: Mapping[str, tuple[str, ...]] | None = None
+) -> list[StoryView]:
+    """Every story active since ``since`` with its articles and its sources' tags.
+
+    With ``sources`` (source id → the reader's tags for it) only articles of
+    those sources count, and a story with none of them is left out.
+    """
     stories = storage.list_stories(since=since)
     ids = [aid for story in stories for aid in story.article_ids]
     articles = {a.id: a for a in storage.iter_articles(ids=ids)} if ids else {}
-    tags = {s.id: s.settings.tags for s in storage.list_sources()}
+    if sources is None:
+        tags = {s.id: s.settings.tags for s in storage.list_sources()}
+    else:
+        tags = dict(sources)
+        articles = {aid: a for aid, a in articles.items() if a.source_id in sources}
     views = []
     for story in stories:
         members = tuple(articles[aid] for aid in story.article_ids if aid in articles)
@@ -81,9 +91,18 @@ def summarizer_for(config: Config) -> Summarizer | None:
     return LLMSummarizer(llm.base_url, llm.model, llm.api_key_env, llm.timeout)
 
 
-def build_for(storage: Storage, config: Config, profile: Profile, now: datetime) -> Digest:
-    """Build (not store) ``profile``'s digest at ``now`` from what is stored."""
-    views = story_views(storage, now - timedelta(days=config.digest.lookback_days))
+def build_for(
+    storage: Storage,
+    config: Config,
+    profile: Profile,
+    now: datetime,
+    sources: Mapping[str, tuple[str, ...]] | None = None,
+) -> Digest:
+    """Build (not store) ``profile``'s digest at ``now`` from what is stored.
+
+    ``sources`` narrows it to a reader's subscriptions (see :func:`story_views`).
+    """
+    views = story_views(storage, now - timedelta(days=config.digest.lookback_days), sources)
     memory = Memory(shown=storage.last_shown(profile.name))
     feedback = [
         Feedback(story_id=f.story_id, kind=f.kind, time=f.created)

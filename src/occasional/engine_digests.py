@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from . import digestjob, sending
+from . import digestjob, readers, sending
 from .config import Config
 from .digest import Feedback as DigestFeedback
-from .digest import Profile, quiet_digest_wanted, read_profiles
+from .digest import Profile, quiet_digest_wanted
 from .exceptions import DigestNotFoundError, ProfileError, SourceNotFoundError
 from .storage.base import Storage, new_digest_id
 from .types import Digest
@@ -38,38 +38,65 @@ class DigestMethods:
     storage: Storage
     clock: Clock
 
-    def profiles(self) -> dict[str, Profile]:
-        """Every usable profile: ``default`` (unless switched off) and ``<home>/profiles/*.toml``.
+    def profiles(self, user: str | None = None) -> dict[str, Profile]:
+        """A reader's usable profiles: the home's (``<home>/profiles/*.toml``, the owner's)
+        or a user's, ``default`` among them unless switched off. Each profile's ``name`` is
+        the key its digests and feedback are stored under (``user/profile`` for a user
+        other than the owner). An invalid file is left out; :meth:`profile_problems` says
+        why."""
+        return readers.read_reader_profiles(self.config.home, user).profiles
 
-        A file holding an invalid profile is left out; :meth:`profile_problems` says why.
-        """
-        return read_profiles(self.config.home).profiles
+    def profile_problems(self, user: str | None = None) -> dict[str, str]:
+        """Profile files set aside because they are invalid: key → one line saying why."""
+        return readers.read_reader_profiles(self.config.home, user).problems
 
-    def profile_problems(self) -> dict[str, str]:
-        """Profile files set aside because they are invalid: name → one line saying why."""
-        return read_profiles(self.config.home).problems
+    def reader_profiles(self) -> dict[str, Profile]:
+        """Every reader's profiles by storage key: the home's, then each user's."""
+        found = dict(self.profiles())
+        for user in self._other_users():
+            found.update(self.profiles(user))
+        return found
+
+    def reader_profile_problems(self) -> dict[str, str]:
+        """Every reader's profile files set aside, by storage key, with why."""
+        found = dict(self.profile_problems())
+        for user in self._other_users():
+            found.update(self.profile_problems(user))
+        return found
+
+    def _other_users(self) -> list[str]:
+        return [user.name for user in self.storage.list_users() if not user.owner]
 
     def profile(self, name: str | None = None) -> Profile:
-        """One profile by name; without a name ``default``, or the only one there is.
+        """One profile by name or ``user/name`` key; without a name ``default``, or the
+        only one there is.
 
         Raises ProfileError for an unknown or invalid profile, saying what to do.
         """
-        found = read_profiles(self.config.home)
+        user, short = readers.split_key(name)
+        found = readers.read_reader_profiles(self.config.home, user)
         profiles = found.profiles
-        if name is None:
-            if "default" in profiles or len(profiles) != 1:
-                name = "default"
-            else:
-                (name,) = profiles
-        if name in found.problems:
-            raise ProfileError(found.problems[name])
-        if name not in profiles:
+        if short is None:
+            default = readers.key_for(user, "default")
+            key = default if default in profiles or len(profiles) != 1 else next(iter(profiles))
+        else:
+            key = readers.key_for(user, short)
+        if key in found.problems:
+            raise ProfileError(found.problems[key])
+        if key not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
+            folder = readers.profiles_home(self.config.home, user) / "profiles"
+            short_name = readers.split_key(key)[1] or "default"
             raise ProfileError(
-                f"no profile {name!r} (known: {known}); name one with --profile, "
-                f"or write {self.config.home / 'profiles' / (name + '.toml')}"
+                f"no profile {key!r} (known: {known}); name one with --profile, "
+                f"or write {folder / (short_name + '.toml')}"
             )
-        return profiles[name]
+        return profiles[key]
+
+    def _build(self, chosen: Profile) -> Digest:
+        """Build (not keep) ``chosen``'s digest now, from the reader's subscriptions."""
+        sources = readers.reader_sources(self.storage, chosen.name)
+        return digestjob.build_for(self.storage, self.config, chosen, self.clock(), sources)
 
     def digest(
         self, profile: str | None = None, *, keep: bool = True, for_delivery: bool = False
@@ -81,7 +108,7 @@ class DigestMethods:
         """
         if keep:
             return self.keep_digest(self.draft_digest(profile), for_delivery=for_delivery)
-        return digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
+        return self._build(self.profile(profile))
 
     def draft_digest(self, profile: str | None = None) -> Digest:
         """Build a profile's digest now, with the id it will be kept under, but do not keep it.
@@ -89,8 +116,7 @@ class DigestMethods:
         Write it out first, then :meth:`keep_digest` it: a digest that could
         not be written then uses none of its stories up.
         """
-        built = digestjob.build_for(self.storage, self.config, self.profile(profile), self.clock())
-        return replace(built, id=new_digest_id())
+        return replace(self._build(self.profile(profile)), id=new_digest_id())
 
     def scheduled_digest(self, profile: str | None = None) -> Digest | None:
         """Build and keep, for delivery, the digest a profile's schedule calls for now.
@@ -154,7 +180,7 @@ class DigestMethods:
         """
         return asyncio.run(
             sending.retry_unsent(
-                self.storage, self.config, self.profiles(), self.clock(), due_only=due_only
+                self.storage, self.config, self.reader_profiles(), self.clock(), due_only=due_only
             )
         )
 

@@ -31,7 +31,11 @@ The tree::
     ├── DigestNotFoundError(LookupError)
     ├── RenderError                      unknown renderer, template failure
     ├── DeliveryError                    SMTP or file delivery failed
-    └── LLMError                         an LLM endpoint failed or lied
+    ├── LLMError                         an LLM endpoint failed or lied
+    └── UserError                        about a user of the web app and Reader API
+        ├── UserNotFoundError(LookupError)
+        ├── UserExistsError
+        └── LoginError                   wrong name or password, or too many tries
 
 Messages say what failed, for which thing, and what to do about it.
 """
@@ -53,6 +57,7 @@ __all__ = [
     "InputError",
     "InvalidURLError",
     "LLMError",
+    "LoginError",
     "MigrationError",
     "OPMLError",
     "OccasionalError",
@@ -65,6 +70,9 @@ __all__ = [
     "SourceNotFoundError",
     "StorageError",
     "StoryNotFoundError",
+    "UserError",
+    "UserExistsError",
+    "UserNotFoundError",
 ]
 
 
@@ -197,3 +205,19 @@ class DeliveryError(OccasionalError):
 
 class LLMError(OccasionalError):
     """An LLM endpoint failed, timed out, or answered unfaithfully."""
+
+
+class UserError(OccasionalError):
+    """About a user of the web app and the Reader API."""
+
+
+class UserNotFoundError(UserError, LookupError):
+    """No user has that name (or id)."""
+
+
+class UserExistsError(UserError):
+    """A user with that name exists already."""
+
+
+class LoginError(UserError):
+    """A name and password did not match, or too many attempts were made."""

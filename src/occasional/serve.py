@@ -1,4 +1,4 @@
-"""``occasional serve``: the long-running loop.
+"""``occasional serve``: the long-running loop, the web app and the Reader API.
 
 These things at once, until SIGINT or SIGTERM::
 
@@ -9,13 +9,17 @@ These things at once, until SIGINT or SIGTERM::
     every 30 s:                      engine.retry_unsent --due-only  # backoff per digest
     GET /feedback?<signed link>:     a page asking to confirm        # from the e-mail's links
     POST /feedback (the form):       engine.feedback $story $action --link $sig  # once per link
+    everything else over HTTP:       the web app and the Reader API (occasional.web)
 
-Connections are bounded (serve.max_connections at once, serve.header_timeout
-to send the headers, one request each; see :mod:`occasional.connguard`).
-
-Every call into the Engine runs on one worker thread, one at a time, so the
-storage is never used from two threads at once. On a signal the loop stops
-taking new work, lets the running job finish, and closes the storage.
+The HTTP side is a Starlette app under uvicorn, on ``serve.host:serve.port``.
+A connection gets ``serve.header_timeout`` seconds to send a request's
+headers (uvicorn has no such limit of its own, so a client trickling bytes
+could otherwise hold a connection forever), and no more than
+``serve.max_connections`` are held at once (more are closed as they come). Scheduled jobs (polls,
+digests, feedback links) run on one worker thread, one at a time; web pages
+read and write the storage from their own threads, which SQLite's WAL and
+PostgreSQL both allow. On a signal the loop stops taking new work, lets the
+running job finish, and closes the storage.
 """
 
 from __future__ import annotations
@@ -24,28 +28,44 @@ import asyncio
 import contextlib
 import html
 import signal
+import socket
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
-from aiohttp import web
+import h11
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .connguard import ConnectionGuard, ConnectionLimits
 from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_base_url, feedback_signer
-from .exceptions import InputError, OccasionalError, StoryNotFoundError
+from .exceptions import ConfigError, InputError, OccasionalError, StoryNotFoundError
 from .pipeline import PollReport
 from .render.feedback import FEEDBACK_LINK_FIELDS
 from .render.view import FEEDBACK_LABELS
 from .text import plural
 
-__all__ = ["Server", "due_profiles", "poll_log", "serve_forever"]
+__all__ = [
+    "HeaderTimeoutProtocol",
+    "Server",
+    "confirm_page",
+    "due_profiles",
+    "poll_log",
+    "serve_forever",
+]
 
 T = TypeVar("T")
-_ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared, not bound
 Log = Callable[[str], None]
+_ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared, not bound
+_PAGE_STYLE = "font-family:sans-serif;max-width:32em;margin:4em auto"
+_MAX_BODY = 16 * 1024  # a confirmation form is a few hundred bytes
 
 
 def due_profiles(
@@ -73,10 +93,6 @@ def poll_log(report: PollReport) -> list[str]:
     return lines
 
 
-_PAGE_STYLE = "font-family:sans-serif;max-width:32em;margin:4em auto"
-_MAX_BODY = 16 * 1024  # a confirmation form is a few hundred bytes
-
-
 def _page(title: str, message: str, extra: str = "") -> str:
     return (
         f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
@@ -102,20 +118,65 @@ def confirm_page(label: str, fields: Mapping[str, str]) -> str:
     return _page(label, "Confirm to tell your digest.", form)
 
 
-@web.middleware
-async def _one_request(request: web.Request, handler: Any) -> web.StreamResponse:
-    # One request per connection: the connection guard times only the first headers.
-    try:
-        response: web.StreamResponse = await handler(request)
-    except web.HTTPException as exc:
-        exc.force_close()
-        raise
-    response.force_close()
-    return response
+class HeaderTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol, closing connections that do not send headers in time,
+    and refusing connections beyond ``max_connections`` as they are accepted.
+
+    The deadline is armed when a connection opens and after each response,
+    and disarmed as soon as a request's headers are complete.
+    """
+
+    header_timeout = 10.0
+    max_connections = 256
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._deadline: asyncio.TimerHandle | None = None
+        self._refused = len(self.connections) >= self.max_connections
+        if self._refused:
+            transport.abort()  # a client holding every slot must not get one more
+            return
+        super().connection_made(transport)
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        if not self._refused:
+            super().connection_lost(exc)
+
+
+def _protocol(timeout: float, connections: int) -> type[HeaderTimeoutProtocol]:
+    limits = {"header_timeout": timeout, "max_connections": connections}
+    return type("HeaderTimeout", (HeaderTimeoutProtocol,), limits)
 
 
 class Server:
-    """The poll loop, the digest schedules and the feedback endpoint over one Engine."""
+    """The poll loop, the digest schedules, the feedback links, the web app and the API."""
 
     def __init__(self, engine: Engine, *, host: str, port: int, log: Log = print) -> None:
         self.engine = engine
@@ -132,23 +193,27 @@ class Server:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, lambda: func(*args, **kwargs))
 
-    # --- the feedback endpoint -------------------------------------------------
+    # --- HTTP -------------------------------------------------------------------------
 
-    def app(self) -> web.Application:
-        """The aiohttp application answering feedback links and health checks."""
-        app = web.Application(middlewares=[_one_request], client_max_size=_MAX_BODY)
-        app.router.add_get("/feedback", self.on_feedback)
-        app.router.add_post("/feedback", self.on_feedback_confirmed)
-        app.router.add_get("/health", self.on_health)
-        return app
+    def app(self) -> Starlette:
+        """The web app with serve's own routes: the signed feedback links and health."""
+        from .web import make_app
 
-    async def on_health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        routes = [
+            Route("/feedback", self.on_feedback, methods=["GET"]),
+            Route("/feedback", self.on_feedback_confirmed, methods=["POST"]),
+            Route("/health", self.on_health, methods=["GET"]),
+        ]
+        return make_app(self.engine, extra=routes)
 
-    async def on_feedback(self, request: web.Request) -> web.Response:
+    async def on_health(self, request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def on_feedback(self, request: Request) -> Response:
         """A clicked link: check it and ask to confirm (a GET changes nothing)."""
+        query = request.query_params
         try:
-            action = self._signer.verify(request.query, self.engine.clock())
+            action = self._signer.verify(query, self.engine.clock())
             label = await self._label(action.story_id, action.action)
         except InputError as exc:
             return self._html(400, "This link does not work", str(exc))
@@ -156,27 +221,24 @@ class Server:
             return self._html(404, "Story gone", "That story is no longer stored.")
         except OccasionalError as exc:
             return self._html(500, "Something went wrong", str(exc))
-        fields = {name: request.query[name] for name in FEEDBACK_LINK_FIELDS}
-        return web.Response(text=confirm_page(label, fields), content_type="text/html")
+        fields = {name: query[name] for name in FEEDBACK_LINK_FIELDS}
+        return HTMLResponse(confirm_page(label, fields))
 
-    async def on_feedback_confirmed(self, request: web.Request) -> web.Response:
+    async def on_feedback_confirmed(self, request: Request) -> Response:
         """The confirmation: record it, once per link however often it is sent."""
         try:
-            async with asyncio.timeout(self.engine.config.serve.header_timeout):
-                form = await request.post()
-            query = {name: str(form.get(name, "")) for name in FEEDBACK_LINK_FIELDS}
-            action = self._signer.verify(query, self.engine.clock())
+            form = await self._small_form(request)
+            action = self._signer.verify(form, self.engine.clock())
             label = await self._label(action.story_id, action.action)
             new = await self.call(
                 self.engine.feedback,
                 action.story_id,
                 action.action,
                 profile=action.profile,
-                link=query["sig"],
+                link=form["sig"],
             )
-        except (InputError, TimeoutError) as exc:
-            reason = str(exc) or "the form came too slowly"
-            return self._html(400, "This link does not work", reason)
+        except InputError as exc:
+            return self._html(400, "This link does not work", str(exc))
         except StoryNotFoundError:
             return self._html(404, "Story gone", "That story is no longer stored.")
         except OccasionalError as exc:
@@ -185,16 +247,60 @@ class Server:
             return self._html(200, "Already noted", f"{label}: you told us already. Thank you.")
         return self._html(200, "Thank you", f"Noted: {label}. Your next digests will reflect it.")
 
+    async def _small_form(self, request: Request) -> dict[str, str]:
+        """The posted link fields, read within the header timeout and 16 KiB; InputError."""
+        body = b""
+        try:
+            async with asyncio.timeout(self.engine.config.serve.header_timeout):
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > _MAX_BODY:
+                        raise InputError("the form is too large for a feedback link")
+        except TimeoutError as exc:
+            raise InputError("the form came too slowly") from exc
+        fields = dict(parse_qsl(body.decode("utf-8", "replace")))
+        return {name: fields.get(name, "") for name in FEEDBACK_LINK_FIELDS}
+
     async def _label(self, story_id: str, action: str) -> str:
         """What the reader's click means, in words; StoryNotFoundError for a story gone."""
         outlet = await self.call(self.engine.story_outlet, story_id)
         return FEEDBACK_LABELS.get(action, action).format(source=outlet)
 
     @staticmethod
-    def _html(status: int, title: str, message: str) -> web.Response:
-        return web.Response(status=status, text=_page(title, message), content_type="text/html")
+    def _html(status: int, title: str, message: str) -> Response:
+        return HTMLResponse(_page(title, message), status_code=status)
 
-    # --- the loops ----------------------------------------------------------------
+    def _uvicorn(self) -> uvicorn.Server:
+        settings = self.engine.config.serve
+        config = uvicorn.Config(
+            self.app(),
+            http=_protocol(settings.header_timeout, settings.max_connections),
+            lifespan="off",
+            access_log=False,
+            log_level="warning",
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=5,
+            server_header=False,
+        )
+        return uvicorn.Server(config)
+
+    def _listen(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError as exc:
+            sock.close()
+            message = f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}"
+            raise ConfigError(message + "; choose another --port or serve.port") from exc
+        sock.listen(128)
+        sock.setblocking(False)
+        return sock
+
+    # --- the loops ----------------------------------------------------------------------
 
     async def _wait(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -214,9 +320,9 @@ class Server:
     async def schedule_loop(self) -> None:
         """Send each profile's digest when its cron expression fires; retry pending ones."""
         start = self.engine.clock()
-        last_runs = {name: start for name in await self.call(self.engine.profiles)}
+        last_runs = {name: start for name in await self.call(self.engine.reader_profiles)}
         while not self.stopping.is_set():
-            profiles = await self.call(self.engine.profiles)
+            profiles = await self.call(self.engine.reader_profiles)
             await self._log_profile_problems()
             for name in profiles:
                 last_runs.setdefault(name, self.engine.clock())
@@ -227,7 +333,7 @@ class Server:
             await self._wait(30)
 
     async def _log_profile_problems(self) -> None:
-        problems = await self.call(self.engine.profile_problems)
+        problems = await self.call(self.engine.reader_profile_problems)
         for line in sorted(set(problems.values()) - self._problems_logged):
             self.log(f"profile skipped: {line}")
         self._problems_logged = set(problems.values())
@@ -270,27 +376,28 @@ class Server:
 
     async def run(self) -> None:
         """Serve until :attr:`stopping` is set; then finish the running job and return."""
-        settings = self.engine.config.serve
-        runner = web.AppRunner(self.app(), access_log=None, keepalive_timeout=0)
-        await runner.setup()
-        limits = ConnectionLimits(
-            max_connections=settings.max_connections,
-            header_timeout=settings.header_timeout,
-            lifetime=max(60.0, 6 * settings.header_timeout),
-        )
-        assert runner.server is not None  # set up above
-        guard = ConnectionGuard(runner.server, limits)
-        listener = await asyncio.get_running_loop().create_server(guard, self.host, self.port)
-        self.bound_port = int(listener.sockets[0].getsockname()[1])
+        sock = self._listen()
+        http = self._uvicorn()
+        # What uvicorn.Server.serve does, minus taking over the signal handlers.
+        http.config.load()
+        http.lifespan = http.config.lifespan_class(http.config)
+        await http.startup(sockets=[sock])
+        self.bound_port = int(sock.getsockname()[1])
         self._use_bound_address()
-        self.log(f"feedback links answered on {feedback_base_url(self.engine.config)}/feedback")
-        loops = [asyncio.create_task(self.poll_loop()), asyncio.create_task(self.schedule_loop())]
+        self.log(
+            f"web app, Reader API and feedback links on {feedback_base_url(self.engine.config)}/"
+        )
+        loops = [
+            asyncio.create_task(self.poll_loop()),
+            asyncio.create_task(self.schedule_loop()),
+            asyncio.create_task(http.main_loop()),  # uvicorn's housekeeping (Date header)
+        ]
         try:
             await self.stopping.wait()
         finally:
+            http.should_exit = True
             await asyncio.gather(*loops, return_exceptions=True)
-            listener.close()
-            await runner.cleanup()
+            await http.shutdown(sockets=[sock])
             self._worker.shutdown(wait=True)
 
 

@@ -320,12 +320,16 @@ class Quote:
     """A direct quote, verbatim, and who said it (``None`` when unknown).
 
     ``start``/``end`` index the quoted words without the quote marks.
+    ``speaker`` is a name as first written in full ("Donald J. Trump"), or the
+    phrase the article uses when it names nobody ("a spokeswoman"); ``role``
+    is what the article says the speaker is ("a Trump spokeswoman"), if it does.
     """
 
     text: str
     speaker: str | None
     start: int
     end: int
+    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from .digestjob import digest_from_json
 from .exceptions import ConfigError, ExtractionError
 from .extract import extract_page
 from .render import write_archive
+from .storage.accounts import SubscriptionChange
 from .storage.base import SourceChange, Storage
 from .types import Source
 
@@ -73,7 +74,17 @@ class Upkeep:
             change = SourceChange(settings=settings, disabled_reason=None, next_poll=None)
         else:
             change = SourceChange(settings=settings)
-        return self.storage.update_source(source.id, change)
+        changed = self.storage.update_source(source.id, change)
+        if edit.tags is not None:
+            self._owner_tags(changed)
+        return changed
+
+    def _owner_tags(self, source: Source) -> None:
+        """The owner's subscription keeps the tags the CLI gives a source."""
+        for user in self.storage.list_users():
+            if user.owner and user.id in self.storage.subscribers(source.id):
+                change = SubscriptionChange(tags=source.settings.tags)
+                self.storage.update_subscription(user.id, source.id, change)
 
     def reextract(self, *, since: datetime | None = None) -> ReextractReport:
         """Extract every article whose fetched HTML is still kept again (after an upgrade, say)."""

@@ -45,7 +45,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
     return {
         "summary": [{"text": s.text, "start": s.start, "end": s.end} for s in analysis.summary],
         "quotes": [
-            {"text": q.text, "speaker": q.speaker, "start": q.start, "end": q.end}
+            {"text": q.text, "speaker": q.speaker, "role": q.role, "start": q.start, "end": q.end}
             for q in analysis.quotes
         ],
         "figures": [

@@ -22,6 +22,7 @@ import re
 from ..types import Figure
 from .lexicon import MONTHS
 from .limits import capped
+from .measured import measured
 
 __all__ = ["find_figures"]
 
@@ -65,7 +66,7 @@ _FIGURE = re.compile(
 _FRACTION = re.compile(
     r"\b(" + "|".join(sorted(FRACTIONS, key=len)[::-1]) + r")\s+of\b", re.IGNORECASE
 )
-_COUNT_WORD = re.compile(r"\s*([^\W\d_][\w'’-]*|\d[\w,.]*)")
+_COUNT_WORD = re.compile(r"[ \t]*([^\W\d_][\w'’-]*|\d[\w,.]*)")
 
 
 def _set(words: str) -> frozenset[str]:
@@ -97,6 +98,7 @@ _REFERENCE = re.compile(
     r"aged|age|score|scored|at)\.?\s*$",
     re.IGNORECASE,
 )
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
 _PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
 _MAX_COUNT_WORDS = 6
 
@@ -124,6 +126,8 @@ def _figure(text: str, m: re.Match[str], phones: list[tuple[int, int]]) -> Figur
         return None  # a bare number says nothing on a story card
     end = counts_span[1] if counts_span else m.end()
     counts = text[counts_span[0] : counts_span[1]] if counts_span else None
+    if counts is None:
+        counts = measured(text, m.start())
     start = m.start("cur") if m.group("cur") else m.start("num")
     if m.group("between"):
         start = m.start()
@@ -145,10 +149,12 @@ def _unit(m: re.Match[str]) -> str | None:
 
 def _excluded(text: str, m: re.Match[str], phones: list[tuple[int, int]]) -> bool:
     """Years, dates, times, ordinals, references, phones, leading zeros, scores."""
-    raw, after = m.group("num"), text[m.end("num") : m.end("num") + 3]
+    raw, after = m.group("num"), text[m.end("num") : m.end("num") + 6]
     if raw.startswith("0") and not raw.startswith("0."):
         return True
-    if re.match(r"(?:st|nd|rd|th)\b|:\d|\s?[ap]\.?m\b|-year-old", after, re.IGNORECASE):
+    if re.match(r"(?:st|nd|rd|th)\b|:\d|\s?[ap]\.?m\b|-year-old|\s?o['’]clock", after, re.I):
+        return True
+    if _in_a_name(text, m) or _list_number(text, m):
         return True
     if _is_year(m) or _is_date(text, m) or _is_score(m):
         return True
@@ -156,6 +162,24 @@ def _excluded(text: str, m: re.Match[str], phones: list[tuple[int, int]]) -> boo
     if bare and _REFERENCE.search(text, max(0, m.start() - 20), m.start()):
         return True
     return any(s <= m.start() < e for s, e in phones)
+
+
+def _in_a_name(text: str, m: re.Match[str]) -> bool:
+    """ "Phase 3", "Apollo 11": a bare number after a capitalised word inside a sentence."""
+    if m.group("cur") or m.group("unit") or m.group("mag"):
+        return False
+    before = text[max(0, m.start() - 30) : m.start()]
+    word = _WORD_BEFORE.search(before)
+    if word is None or not word.group(1)[0].isupper():
+        return False
+    ahead = before[: word.start()].rstrip()
+    return bool(ahead) and ahead[-1] not in '.!?:\n"“'
+
+
+def _list_number(text: str, m: re.Match[str]) -> bool:
+    """ "1. Preheat the oven", "2) Mix": a number that opens a line and a list item."""
+    line = text.rfind("\n", 0, m.start()) + 1
+    return not text[line : m.start()].strip() and text[m.end("num") : m.end("num") + 1] in ".)"
 
 
 def _is_year(m: re.Match[str]) -> bool:

@@ -42,7 +42,8 @@ def _places(text: str) -> frozenset[str]:
 ABBREVIATIONS = _words(
     "mr mrs ms dr prof st sr jr mt ft no nos vs etc e.g i.e approx dept est gen gov lt col "
     "sgt capt cmdr rev hon fig jan feb mar apr jun jul aug sep sept oct nov dec "
-    "mon tue tues wed thu thurs fri sat sun inc ltd co corp bros pp p vol ed"
+    "mon tue tues wed thu thurs fri sat sun inc ltd co corp bros pp p vol ed sen sens rep reps "
+    "atty supt asst"
 )
 
 # Words that usually open a sentence: after "U.S." or "Inc." they signal a new one.
@@ -186,4 +187,85 @@ SPEECH_VERBS = _words(
     "posted posts tweeted tweets responded responds shouted shouts joked jokes "
     "observed observes remarked remarks confirmed confirms countered counters "
     "whispered whispers"
+)
+
+# Speech and cue verbs beyond SPEECH_VERBS that attribute a quote in news copy, and the
+# participles that hand a quote to the clause's subject (", saying “…”").
+CUE_VERBS = SPEECH_VERBS | _words(
+    "dubbed dubs labeled labelled labels branded brands termed terms deemed quipped quips "
+    "boasted boasts blasted blasts slammed slams mocked mocks criticized criticised criticizes "
+    "accused accuses charged charges asserted asserts contended contends maintained "
+    "maintains lamented laments emphasized emphasised emphasizes testified testifies "
+    "proclaimed proclaims reiterated reiterates recounted recounts retorted retorts "
+    "answered answers agreed agrees chanted chant chants yelled yells screamed screams "
+    "cried cries pleaded pleads wondered wonders demanded demands touted touts "
+    "characterized characterised characterizes hailed hails decried decries denounced "
+    "denounces ask write dubbing labeling labelling branding calling saying telling adding "
+    "writing describing noting arguing warning insisting asking declaring tweeting joking "
+    "explaining urging claiming stating promising vowing adding predicting quoting quoted "
+    "quotes mused muses scoffed scoffs sniped snipes thundered exclaimed exclaims "
+    "opined opines advised advises assured assures informed informs reminded reminds "
+    "nicknamed described referred wrote reported reports reporting"
+)
+# Cue words that are plural nouns after "the", "his", "Trump's": "the claims", "his remarks".
+NOUN_LIKE_CUES = frozenset(w for w in CUE_VERBS if w.endswith("s") and w not in {"says", "tells"})
+# Common verbs of a sentence's main clause that no cue list holds: "Trump lashed out, saying".
+MAIN_VERBS = _words(
+    "is was are were has had have will would can could may might must shall should "
+    "began begins took takes went goes made makes gave gives spoke speaks came comes got gets "
+    "led leads ran runs sat stood held holds kept keeps left leaves met meets put puts saw sees "
+    "set sets sent sends won wins lost loses paid pays brought brings thought thinks felt "
+    "feels knew knows found finds became becomes appeared appears seemed seems"
+)
+PARTICIPLES = frozenset(w for w in CUE_VERBS if w.endswith("ing"))
+# Words between a subject and its verb: "Smith also told", "the senator has said".
+VERB_PREFIXES = _words(
+    "also later then previously once again repeatedly recently further only just publicly "
+    "privately often never even still has have had would will did does do had was were is "
+    "are been being be "
+    "reportedly frequently simply quickly flatly angrily bluntly quietly immediately later "
+    "since subsequently initially originally earlier first last"
+)
+# Words that end a subject phrase scanned backwards from its verb.
+CLAUSE_WORDS = _words(
+    "that which who whom whose when where while because as if but so than though although "
+    "after before since until unless whether and or nor what how why is was are were be "
+    "been being has have had do does did said says told tells added wrote according "
+    "there here then also not to in on by into onto during over under through about against "
+    "between among without within upon like per via despite"
+)
+# Prepositions that attach inside a source phrase: "a spokesman for the company".
+ATTACHING = _words("of for at from with")
+DETERMINERS = _words(
+    "the a an his her its their our my your this that these those one some many several "
+    "two three four five six seven eight nine ten both each another other most few"
+)
+TIME_WORDS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
+    "tonight morning afternoon evening night week weekend month year earlier later ago "
+    "recently now last next this"
+)
+US_STATES = _places(
+    "Alabama,Alaska,Arizona,Arkansas,California,Colorado,Connecticut,Delaware,Florida,"
+    "Hawaii,Idaho,Illinois,Indiana,Iowa,Kansas,Kentucky,Louisiana,Maine,Maryland,"
+    "Massachusetts,Michigan,Minnesota,Mississippi,Missouri,Montana,Nebraska,Nevada,"
+    "New Hampshire,New Jersey,New Mexico,New York,North Carolina,North Dakota,Ohio,"
+    "Oklahoma,Oregon,Pennsylvania,Rhode Island,South Carolina,South Dakota,Tennessee,Texas,"
+    "Utah,Vermont,Virginia,Washington,West Virginia,Wisconsin,Wyoming,Puerto Rico"
+)
+# Words that open a phrase before the subject: "In an interview, …", "Asked why, …".
+OPENING_WORDS = _words(
+    "at of for from with according asked however meanwhile still yet instead later "
+    "earlier separately similarly likewise indeed now"
+)
+PREPOSITIONS = _words("in on at of for from with by during after before into")
+# Words after which a cue like "claims" is a noun: "all of the claims", "his remarks".
+NOUN_MARKERS = _words(
+    "of in on to by with for his her their its our my your such all no any new recent "
+    "public own air"
+)
+# Things that speak in news copy without being people: "the statement said".
+DOCUMENTS = _words(
+    "statement report study ruling letter memo email ad advertisement post tweet release "
+    "filing complaint lawsuit suit petition order indictment poll survey document"
 )

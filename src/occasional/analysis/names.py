@@ -24,6 +24,7 @@ from .lexicon import (
     EVENT_WORDS,
     LOC_WORDS,
     MISC_WORDS,
+    MONTHS,
     NAME_PARTICLES,
     NATIONALITIES,
     NOT_NAMES,
@@ -31,6 +32,7 @@ from .lexicon import (
     ORG_WORDS,
     ROLE_WORDS,
     TITLES,
+    US_STATES,
 )
 
 __all__ = ["Mention", "NameIndex", "scan_names"]
@@ -57,7 +59,8 @@ def _upper_class() -> str:
 _JOINERS = frozenset({"of", "for", "&"}) | NAME_PARTICLES
 # Only capitalised words and joiners: scanning every word in Python is the slow part.
 _TOKEN = re.compile(
-    rf"(?:[A-Z]\.){{2,}}|(?<![\w'’-])[{_upper_class()}][\w'’&-]*"
+    rf"(?:[A-Z]\.){{2,}}|(?<![\w'’.-])[A-Z]\.(?= [A-Z][a-z])"  # U.S., the J. of Donald J. Trump
+    rf"|(?<![\w'’-])[{_upper_class()}][\w'’&-]*"
     rf"|\b(?:{'|'.join(sorted(_JOINERS))})(?= )"
 )
 _ROLE_OR_DESCRIPTOR = ROLE_WORDS | DESCRIPTORS
@@ -66,6 +69,9 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENER = re.compile(r"(?:^|[.!?…:]\s+|[\"“‘'«„(—–-]\s*|\n)$")
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
+_WHEN = frozenset(
+    ["last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +126,8 @@ def _split_affiliation(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]
         return [tokens]
     cut = words.index("of")
     head, tail = [w.lower() for w in words[:cut]], [w.lower() for w in words[cut + 1 :]]
-    if len(head) >= 2 and not set(head) & ORG_WORDS and set(tail) & ORG_WORDS:
+    place = " ".join(tail) in US_STATES or " ".join(tail) in COUNTRIES or " ".join(tail) in CITIES
+    if len(head) >= 2 and not set(head) & ORG_WORDS and (set(tail) & ORG_WORDS or place):
         return [tokens[:cut], tokens[cut + 1 :]]
     return [tokens]
 
@@ -245,7 +252,7 @@ def _label(
 
 def _gazetteer_label(name: str, low: list[str]) -> str | None:
     joined = name.lower()
-    if joined in COUNTRIES or joined in CITIES:
+    if joined in COUNTRIES or joined in CITIES or joined in US_STATES:
         return "GPE"
     if any(w in ORG_WORDS for w in low):
         return "ORG"
@@ -268,6 +275,8 @@ def _shape_label(words: list[str], role: str | None, opens: bool) -> str | None:
         return "ORG"
     if any(w.lower() in NATIONALITIES for w in words):
         return "MISC"
+    if any(w.lower() in MONTHS or w.lower() in _WHEN for w in words):
+        return None  # "Last November", "Next Tuesday"
     core = [w for w in words if w.lower() not in NAME_PARTICLES]
     if len(core) == 1:
         word = core[0]
@@ -276,7 +285,7 @@ def _shape_label(words: list[str], role: str | None, opens: bool) -> str | None:
         if role:
             return "PERSON"
         return None if opens else "MISC"
-    if len(core) <= 4 and not any(w.isupper() and len(w) > 1 for w in core):
+    if len(core) <= 4 and not any(w.isupper() and len(w) > 1 and w[1] != "." for w in core):
         return "PERSON"
     return "MISC"
 

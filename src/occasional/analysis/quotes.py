@@ -29,7 +29,7 @@ from .limits import capped
 from .names import NameIndex, scan_names
 from .quotemarks import Marked, is_title, pair_quote_marks
 from .sentences import split_sentences
-from .speakers import Context, attribute, note_speech_subjects
+from .speakers import Context, attribute, make_context, note_speech_subjects
 
 __all__ = ["find_quotes", "quotes_with_names"]
 
@@ -47,18 +47,18 @@ def find_quotes(text: str) -> list[Quote]:
 def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
     """:func:`find_quotes` with the names already scanned (``analyze`` shares them)."""
     marks = list(pair_quote_marks(text))
-    ctx = Context(text, names, [(m.start, m.end) for m in marks])
     bounds = _sentence_bounds(text)
+    ctx = make_context(text, names, [(m.start, m.end) for m in marks], [b[0] for b in bounds])
     note_speech_subjects(ctx, _unquoted(bounds, ctx.quoted))
     quotes: list[Quote] = []
-    for number, mark in enumerate(marks):
-        if mark.end <= mark.start or is_title(text[mark.start : mark.end]):
-            continue
-        before, after = _windows(text, marks, number, bounds)
+    spoken = [m for m in marks if m.end > m.start and not is_title(text[m.start : m.end])]
+    for number, mark in enumerate(spoken):
+        before, after = _windows(text, spoken, number, bounds)
         found = attribute(ctx, before, after, _hands_over(text, mark))
         if found.attributed:
-            speaker = found.speaker or _same_subject(quotes, marks, number, before)
-            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
+            speaker = found.speaker or _same_subject(quotes, spoken, number, before)
+            role = found.role if found.speaker else None
+            quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end, role))
         elif _stands_alone(text, mark, quotes):
             speaker = _continued(ctx, quotes, mark)
             quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
@@ -115,9 +115,15 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 def _windows(
     text: str, marks: list[Marked], number: int, bounds: list[tuple[int, int]]
 ) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The text of the quote's sentence before its marks and after them."""
+    """The text of the quote's sentence before its marks and after them.
+
+    ``marks`` are the quotes only: a quoted title inside the sentence does not
+    cut it ("Trump says in the spot titled "Dangerous," pledging to "…"").
+    """
     mark = marks[number]
     start = _sentence_of(bounds, mark.mark_start)[0]
+    if start == mark.mark_start and text[:start].rstrip().endswith(":"):
+        start = _sentence_of(bounds, len(text[:start].rstrip()) - 1)[0]  # "X said:¶“…”"
     if number > 0:
         start = max(start, marks[number - 1].mark_end)
     end = _sentence_of(bounds, max(mark.mark_end - 1, mark.mark_start))[1]

@@ -25,6 +25,11 @@ from .sentences import split_sentences
 __all__ = ["summarize", "summarize_articles"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
+_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I['’](?:m|ve|d|ll)|me|my|mine|myself)(?![\w'’])")
+_QUOTED = re.compile(r"[\"“«„‘][^\"”»“‘’]*[\"”»“’]")
+_PRONOUN_OPENING = re.compile(
+    r"[\"“‘']?(?:He|She|It|They|His|Her|Its|Their|This|These|Those|Him|Them)\b"
+)
 _MIN_WORDS = 6  # shorter lines are headlines, datelines and captions
 _MAX_WORDS = 60  # longer "sentences" are lists and run-on captions
 _LEAD_WEIGHT = 0.5
@@ -39,6 +44,7 @@ class _Candidate:
     article: str
     words: frozenset[str]
     score: float
+    leans_on: int | None = None  # start of the sentence its opening pronoun needs
 
 
 def summarize(text: str, n: int = 3) -> list[SentenceSpan]:
@@ -57,13 +63,26 @@ def summarize_articles(articles: Sequence[tuple[str, str]], n: int = 4) -> list[
 
 
 def _candidates(text: str, article: str) -> list[_Candidate]:
-    sentences = [s for s in split_sentences(text) if _usable(s.text)]
+    every = split_sentences(text)
+    before = {s.start: (every[i - 1].start if i else -1) for i, s in enumerate(every)}
+    sentences = [s for s in every if _usable(s.text) and not _first_person(s.text)]
     bags = [_words(s.text) for s in sentences]
     central = _centrality(bags)
     return [
-        _Candidate(s, article, bag, _blend(central[i], 1 / math.sqrt(1 + i), s.text))
+        _Candidate(
+            s,
+            article,
+            bag,
+            _blend(central[i], 1 / math.sqrt(1 + i), s.text),
+            before[s.start] if _PRONOUN_OPENING.match(s.text) else None,
+        )
         for i, (s, bag) in enumerate(zip(sentences, bags, strict=True))
     ]
+
+
+def _first_person(sentence: str) -> bool:
+    """A blogger's "I have read …": first person singular outside quotes."""
+    return bool(_FIRST_PERSON.search(_QUOTED.sub(" ", sentence)))
 
 
 def _usable(sentence: str) -> bool:
@@ -102,7 +121,9 @@ def _rescore_across(pool: list[_Candidate]) -> list[_Candidate]:
     story = Counter(w for c in pool for w in c.words)
     top = max((_agreement(c, story) for c in pool), default=0.0) or 1.0
     return [
-        _Candidate(c.span, c.article, c.words, 0.5 * c.score + 0.5 * _agreement(c, story) / top)
+        _Candidate(
+            c.span, c.article, c.words, 0.5 * c.score + 0.5 * _agreement(c, story) / top, c.leans_on
+        )
         for c in pool
     ]
 
@@ -121,6 +142,10 @@ def _select(pool: list[_Candidate], n: int) -> list[_Candidate]:
     while left and len(chosen) < n:
         best = max(left, key=lambda c: _marginal(c, chosen))
         left.remove(best)
+        if best.leans_on is not None and not any(
+            c.article == best.article and c.span.start == best.leans_on for c in chosen
+        ):
+            continue  # "She promised …" with nobody to be "she"
         if not chosen or max(_overlap(best.words, c.words) for c in chosen) < _REDUNDANT:
             chosen.append(best)
     return chosen

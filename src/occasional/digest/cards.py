@@ -8,6 +8,7 @@ the same thing), oldest first, each capped in length.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +18,13 @@ from ..urls import output_url
 from .facts import article_time, outlet_name
 from .model import Analyzer, StoryView, Summarizer
 from .rank import Ranked
-from .text import normalise_space
 
-__all__ = ["CardLimits", "build_card", "with_summary"]
+__all__ = ["CardLimits", "build_card", "card_quotes", "with_summary"]
+
+_QUOTE_WORDS = re.compile(r"[^\W_][\w'’-]*")
+_MIN_QUOTE_WORDS = 4
+_MIN_FRAGMENT_WORDS = 8  # a lower-case partial quote this long still reads as a clause
+_REPEAT_SHARE = 0.8  # of the shorter quote's words found in the other: a repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +54,42 @@ def _with_urls(
     )
 
 
-def _quotes(
+def card_quotes(
     analyzer: Analyzer, texts: list[tuple[str, str]], most: int
 ) -> tuple[tuple[Quote, str], ...]:
-    seen: set[str] = set()
+    """The quotes a card shows: whole clauses, none repeating another.
+
+    A quote of fewer than four words, or a lower-case fragment of fewer than
+    eight ("meeting by meeting."), says too little out of its sentence; a
+    quote whose words another shown quote already holds (or that holds most of
+    another's) is a repeat.
+    """
     found: list[tuple[Quote, str]] = []
+    shown: list[frozenset[str]] = []
     for article_id, text in texts:
         for quote in analyzer.find_quotes(text):
-            key = normalise_space(quote.text).lower()
-            if key and key not in seen:
-                seen.add(key)
-                found.append((quote, article_id))
+            words = _QUOTE_WORDS.findall(quote.text.lower())
+            if not _whole_clause(quote.text, words):
+                continue
+            bag = frozenset(words)
+            if any(_repeats(bag, other) for other in shown):
+                continue
+            shown.append(bag)
+            found.append((quote, article_id))
     # Attributed quotes first; the sort is stable, so text order holds within each group.
     found.sort(key=lambda pair: pair[0].speaker is None)
     return tuple(found[:most])
+
+
+def _whole_clause(text: str, words: list[str]) -> bool:
+    if len(words) < _MIN_QUOTE_WORDS:
+        return False
+    return text[:1].isupper() or text[:1].isdigit() or len(words) >= _MIN_FRAGMENT_WORDS
+
+
+def _repeats(bag: frozenset[str], other: frozenset[str]) -> bool:
+    shared = len(bag & other)
+    return shared >= _REPEAT_SHARE * min(len(bag), len(other))
 
 
 def _figures(analyzer: Analyzer, texts: list[tuple[str, str]], most: int) -> tuple[Figure, ...]:
@@ -115,7 +142,7 @@ def build_card(
         headline=facts.headline,
         reasons=ranked.reasons,
         summary=_with_urls(summary, urls),
-        quotes=_quotes(analyzer, texts, limits.quotes),
+        quotes=card_quotes(analyzer, texts, limits.quotes),
         figures=_figures(analyzer, texts, limits.figures),
         entities=_entities(analyzer, texts, limits.entities),
         sources=_sources(facts.articles),

@@ -6,6 +6,15 @@ database and returns a :class:`SqlStorage`, which implements
 :mod:`occasional.storage.base`; reads return :mod:`occasional.types` objects.
 """
 
+from .accounts import (
+    AccountStore,
+    ItemQuery,
+    ItemRef,
+    Session,
+    Subscription,
+    SubscriptionChange,
+    User,
+)
 from .base import (
     LEAVE,
     ArticleIntent,
@@ -30,20 +39,27 @@ from .sql import SqlStorage
 
 __all__ = [
     "LEAVE",
+    "AccountStore",
     "ArticleIntent",
     "ArticleNotFoundError",
     "BatchWriter",
     "DigestNotFoundError",
     "Feedback",
     "FetchLogEntry",
+    "ItemQuery",
+    "ItemRef",
     "Leave",
     "OverrideKind",
     "PollWrite",
+    "Session",
     "SourceChange",
     "SqlStorage",
     "Storage",
     "StoredDigest",
     "StoryOverride",
+    "Subscription",
+    "SubscriptionChange",
+    "User",
     "make_article_id",
     "new_digest_id",
     "open_storage",

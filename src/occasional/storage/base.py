@@ -18,8 +18,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from ..exceptions import ArticleNotFoundError, DigestNotFoundError
 from ..types import (
@@ -31,6 +30,8 @@ from ..types import (
     Story,
     StoryAssignment,
 )
+from .accounts import AccountStore
+from .leave import LEAVE, Leave
 
 __all__ = [
     "LEAVE",
@@ -51,16 +52,6 @@ __all__ = [
     "new_digest_id",
 ]
 
-
-class Leave(Enum):
-    """The type of :data:`LEAVE`: "do not change this field"."""
-
-    LEAVE = "leave"
-
-
-#: A :class:`SourceChange` field left at ``LEAVE`` keeps its stored value;
-#: ``None`` clears it.
-LEAVE: Final = Leave.LEAVE
 
 OverrideKind = Literal["split", "merge"]
 
@@ -195,23 +186,29 @@ class StoredDigest:
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
-    """A reader's reaction (``kind``: e.g. "more", "less", "mute") to a story."""
+    """A reader's reaction (``kind``: e.g. "more", "less", "mute") to a story.
+
+    ``id`` names the stored entry (for undoing it); empty for one not stored.
+    """
 
     profile: str
     story_id: str
     kind: str
     created: datetime
+    id: str = ""
 
 
 @runtime_checkable
-class Storage(Protocol):
+class Storage(AccountStore, Protocol):
     """Everything occasional keeps between runs.
 
     Who calls what: the CLI manages sources (add/update/remove/list) and
     overrides; the pipeline reads due sources, writes the fetch log, articles
     and pages, and after the pure stories stage, copies and stories; the
     digest stage reads stories and articles and writes digests; feedback
-    comes from the CLI or web front end. Every method raises StorageError
+    comes from the CLI or web front end; users, sessions, subscriptions and
+    read state (:class:`~occasional.storage.accounts.AccountStore`) serve the
+    web app and the Reader API. Every method raises StorageError
     (driver error chained) when the database fails, having changed nothing;
     lookups raise the ``LookupError`` subclass their docstring names.
     """

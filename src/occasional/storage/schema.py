@@ -39,13 +39,17 @@ __all__ = [
     "digests",
     "feedback",
     "fetch_log",
+    "item_state",
     "metadata",
+    "sessions",
     "source_tags",
     "sources",
     "state",
     "stories",
     "story_articles",
     "story_overrides",
+    "subscriptions",
+    "users",
 ]
 
 
@@ -199,6 +203,7 @@ copies = Table(
     Column("reason", CleanText),
     Column("group_id", CleanText),
     Column("original_url", CleanText),
+    Index("ix_copies_copy_of", "copy_of"),
 )
 
 stories = Table(
@@ -277,4 +282,51 @@ state = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("value", _json()),
+)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", CleanText, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("owner", Boolean, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("user_id", Text, _fk("users.id"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("csrf", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("expires", UTCDateTime, nullable=False),
+    Index("ix_sessions_user", "user_id"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("user_id", Text, _fk("users.id"), nullable=False),
+    Column("source_id", Text, _fk("sources.id"), nullable=False),
+    Column("title", CleanText),
+    Column("tags", _json()),
+    Column("active", Boolean, nullable=False),
+    Column("added", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("user_id", "source_id"),
+    Index("ix_subscriptions_source", "source_id"),
+)
+
+item_state = Table(
+    "item_state",
+    metadata,
+    Column("user_id", Text, _fk("users.id"), nullable=False),
+    Column("article_id", Text, _fk("articles.id"), nullable=False),
+    Column("read_at", UTCDateTime),
+    Column("starred_at", UTCDateTime),
+    PrimaryKeyConstraint("user_id", "article_id"),
+    Index("ix_item_state_article", "article_id"),
 )

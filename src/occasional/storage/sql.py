@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from .base import Storage
 from .search import SearchMixin
+from .sql_accounts import UsersMixin
 from .sql_articles import ArticlesMixin
 from .sql_digests import DigestsMixin
+from .sql_items import ItemsMixin
 from .sql_polls import PollsMixin
 from .sql_sources import SourcesMixin
 from .sql_stories import StoriesMixin
@@ -18,7 +20,16 @@ from .sql_stories import StoriesMixin
 __all__ = ["SqlStorage"]
 
 
-class SqlStorage(SourcesMixin, ArticlesMixin, PollsMixin, SearchMixin, StoriesMixin, DigestsMixin):
+class SqlStorage(
+    SourcesMixin,
+    ArticlesMixin,
+    PollsMixin,
+    SearchMixin,
+    StoriesMixin,
+    DigestsMixin,
+    UsersMixin,
+    ItemsMixin,
+):
     """Implements :class:`~occasional.storage.base.Storage`; thread-safe via its pool."""
 
 

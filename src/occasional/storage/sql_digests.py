@@ -184,7 +184,9 @@ class DigestsMixin(SqlBase):
         query = select(feedback).where(feedback.c.profile == profile).order_by(feedback.c.seq)
         with self._read(f"reading feedback from {profile}") as connection:
             rows = connection.execute(query).all()
-        return [Feedback(row.profile, row.story_id, row.kind, row.created) for row in rows]
+        return [
+            Feedback(row.profile, row.story_id, row.kind, row.created, str(row.seq)) for row in rows
+        ]
 
     def get_state(self, key: str) -> Any:
         """See :meth:`Storage.get_state`."""

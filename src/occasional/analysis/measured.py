@@ -1,0 +1,135 @@
+"""What a figure with a unit measures, read from the words before it.
+
+Called by :mod:`.figures` when no "of" phrase follows the figure. Pure;
+never raises. "The central bank raised its key rate to 4.25%" measures "its
+key rate"; "The weather station at Dunmore airfield recorded 41.2C" measures
+"The weather station at Dunmore airfield": skip back over the preposition
+("to", "at", "by") and the verb before the figure, then take the noun phrase
+that ends there (:mod:`.phrases` walks it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .phrases import phrase_before, tokens
+
+__all__ = ["measured"]
+
+_LINKS = frozenset(
+    [
+        "to",
+        "at",
+        "by",
+        "from",
+        "of",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "roughly",
+        "some",
+        "than",
+        "over",
+        "under",
+        "above",
+        "below",
+        "just",
+        "only",
+        "up",
+        "down",
+    ]
+)
+_VERBS = frozenset(
+    [
+        "rose",
+        "fell",
+        "hit",
+        "reached",
+        "recorded",
+        "was",
+        "is",
+        "were",
+        "are",
+        "stood",
+        "climbed",
+        "dropped",
+        "jumped",
+        "raised",
+        "cut",
+        "lowered",
+        "set",
+        "lost",
+        "gained",
+        "grew",
+        "topped",
+        "totalled",
+        "totaled",
+        "soared",
+        "slumped",
+        "slipped",
+        "increased",
+        "decreased",
+        "remained",
+        "held",
+        "kept",
+        "peaked",
+        "eased",
+        "rise",
+        "fall",
+        "rises",
+        "falls",
+        "raises",
+        "cuts",
+        "stay",
+        "stays",
+        "stayed",
+        "be",
+        "been",
+        "must",
+        "should",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "has",
+        "have",
+        "had",
+        "costs",
+        "cost",
+        "reach",
+        "hits",
+        "exceed",
+        "exceeded",
+    ]
+)
+_SENTENCE = re.compile(r"[.!?…]\s|\n")
+_REACH = 120  # characters before a figure that may hold what it measures
+
+
+def measured(text: str, start: int) -> str | None:
+    """The noun phrase a figure at ``start`` measures, or ``None``."""
+    floor = max(0, start - _REACH)
+    stops = [m.end() for m in _SENTENCE.finditer(text, floor, start)]
+    floor = stops[-1] if stops else floor
+    toks = tokens(text, floor, start)
+    i = len(toks) - 1
+    while i >= 0 and toks[i][2] in _LINKS:
+        i -= 1
+    object_first = i >= 0 and toks[i][2] not in _VERBS
+    if object_first:  # "raised its key rate to 4.25%": the phrase between verb and "to"
+        phrase = phrase_before(text, floor, toks[i][1] + 1) if i + 1 < len(toks) else None
+        return _clean(text, phrase.start, phrase.end) if phrase else None
+    while i > 0 and toks[i - 1][2] in _VERBS:  # "must stay below 1.5C"
+        i -= 1
+    if i < 0:
+        return None
+    phrase = phrase_before(text, floor, toks[i][0])
+    return _clean(text, phrase.start, phrase.end) if phrase else None
+
+
+def _clean(text: str, start: int, end: int) -> str | None:
+    words = text[start:end].strip(" ,")
+    return words if words and any(c.isalpha() for c in words) else None

@@ -1,0 +1,74 @@
+"""What a story card shows: whole quotes, figures with what they count, summaries a reader follows.
+
+Each test here failed before the card rules it pins (issue 10's demo digest showed
+"meeting by meeting.", "9 p", "3 CLARION study" and a blog's "I have read …").
+"""
+
+from __future__ import annotations
+
+from occasional.analysis import find_figures, summarize, summarize_articles
+from occasional.digest.cards import card_quotes
+from occasional.digest.model import default_analyzer
+
+
+def _figures(text: str) -> list[tuple[str, str | None]]:
+    return [(f.text, f.counts) for f in find_figures(text)]
+
+
+def test_a_time_of_day_is_never_a_figure() -> None:
+    text = "Whitcombe said at a briefing shortly before 9 p.m. She added that one person died."
+    assert _figures(text) == []
+    assert _figures("The count ends at 11 pm. Results follow at 7 a.m. tomorrow.") == []
+
+
+def test_a_number_inside_a_name_or_a_list_is_not_a_figure() -> None:
+    assert _figures("The approval rests on the Phase 3 CLARION study, a global trial.") == []
+    assert _figures("Steps:\n1. Preheat the oven.\n2) Mix the flour.") == []
+
+
+def test_a_figure_with_a_unit_carries_what_it_measures() -> None:
+    text = "The central bank raised its key rate to 4.25% on Thursday."
+    assert _figures(text) == [("4.25%", "its key rate")]
+    text = "The weather station at Dunmore airfield recorded 41.2C at 3:20 p.m. on Monday."
+    assert _figures(text) == [("41.2C", "The weather station at Dunmore airfield")]
+
+
+def test_card_quotes_are_whole_clauses_and_never_repeat() -> None:
+    text = (
+        "“We will take it meeting by meeting,” Governor Ana Ruiz said. "
+        "Asked about rates, she said the bank would decide “meeting by meeting.” "
+        "Police were “making enquiries.” "
+        "“Prices are still rising faster than wages, and that hurts,” Ruiz said.\n"
+        "“Prices are still rising faster than wages,” she repeated."
+    )
+    shown = [q.text for q, _ in card_quotes(default_analyzer(), [("a1", text)], 5)]
+    assert shown == [
+        "We will take it meeting by meeting",
+        "Prices are still rising faster than wages, and that hurts",
+    ]
+
+
+def test_summary_leaves_out_a_blogs_first_person() -> None:
+    text = (
+        "I have read the council report on the new flood barrier three times now.\n"
+        "The council approved the new flood barrier on Tuesday after a long debate.\n"
+        "The flood barrier will protect about 4,000 homes along the lower river valley.\n"
+        "Work on the council's flood barrier starts in the spring and takes two years."
+    )
+    assert not any(s.text.startswith("I have read") for s in summarize(text, 3))
+
+
+def test_summary_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
+    first = (
+        "She promised the valley voters a new bridge before the election on Sunday.\n"
+        "Voters in the valley will elect a new mayor on Sunday after a bitter campaign "
+        "over the bridge.\n"
+        "Turnout in the last valley election was the lowest the valley had seen in decades.\n"
+        "The result of the valley election is expected late on Sunday night, officials said."
+    )
+    chosen = summarize_articles([("a1", first)], n=2)
+    assert not any(s.text.startswith("She promised") for s in chosen)
+
+
+def test_what_a_figure_counts_never_runs_into_the_next_line() -> None:
+    assert _figures("Buses now come every 30\nNumber 9 bus returns to the valley") == []
