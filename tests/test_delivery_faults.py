@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -227,3 +228,58 @@ def test_a_digest_shown_on_screen_is_not_mailed_later(home: Path, mail: MailServ
     assert json.loads(shown.stdout)["id"] not in message_id
     with make_engine(home=home) as engine:
         assert engine.retry_unsent() == [] and len(mail.messages) == 1
+
+
+class SlowMailServer(MailServer):
+    """Takes its time over each message, so a kill lands anywhere in the exchange."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.random = random.Random(seed)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.random.uniform(0.0, 1.5))
+        answer = await super().handle_DATA(server, session, envelope)
+        await asyncio.sleep(self.random.uniform(0.0, 1.5))
+        return answer
+
+
+def test_repeated_kills_lose_no_digest_and_resend_only_as_the_same_mail(
+    home: Path, port: int
+) -> None:
+    """``digest --send`` killed at random moments, again and again (OCCASIONAL_FAULT_KILLS
+    times, 1 by default; BENCHMARKS.md reports a long run), then run to the end."""
+    kills = int(os.environ.get("OCCASIONAL_FAULT_KILLS", "1"))
+    seed = int(os.environ.get("OCCASIONAL_FAULT_SEED", "7"))
+    pacing = random.Random(seed)
+    handler = SlowMailServer(seed)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        for _ in range(kills):
+            process = subprocess.Popen(send_command(home), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)  # fmt: skip
+            threading.Event().wait(pacing.uniform(1.0, 7.0))
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=60)
+        for _ in range(3):  # a run that sends a pending digest builds no new one
+            finished = run_send(home)
+            assert finished.returncode == 0, finished.stderr
+            with make_engine(home=home) as engine:
+                if engine.pending_digest("mailed") is None:
+                    break
+    finally:
+        controller.stop()
+    assert integrity(home) == "ok"
+    stored = digests(home)
+    assert all(d.sent is not None for d in stored), "every kept digest was delivered in the end"
+    by_id: dict[str, list[Any]] = {}
+    for message in handler.messages:
+        by_id.setdefault(str(message["Message-ID"]), []).append(message)
+    assert sorted(by_id) == sorted(f"<digest.{d.id}@example.org>" for d in stored)
+    for copies in by_id.values():
+        assert len({str(m["Subject"]) for m in copies}) == 1, "a resend is the same digest"
+    print(
+        f"kills={kills} digests={len(stored)} mails={len(handler.messages)} "
+        f"resent={len(handler.messages) - len(by_id)}"
+    )
