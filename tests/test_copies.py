@@ -14,13 +14,8 @@ from hypothesis import strategies as st
 
 from occasional.stories.copies import copy_groups, find_copies
 from occasional.stories.fingerprint import wire_agency
-from occasional.stories.minhash import (
-    NUM_PERM,
-    candidate_pairs,
-    shingle_hashes,
-    signatures,
-    token_hashes,
-)
+from occasional.stories.index import shared_pairs
+from occasional.stories.shingles import ordered_shingles, shingle_hashes, token_hashes
 from occasional.types import Doc
 
 CORPUS = Path(__file__).parent / "fixtures" / "copies" / "corpus.json"
@@ -147,25 +142,32 @@ def _from_fixture(d: dict[str, object]) -> Doc:
     )
 
 
-def test_minhash_estimates_jaccard() -> None:
-    base = [f"tok{i}" for i in range(400)]
-    a = shingle_hashes([base])
-    b = shingle_hashes([base[:300] + [f"other{i}" for i in range(100)]])
-    exact = len(np.intersect1d(a, b)) / len(np.union1d(a, b))
-    sigs = signatures([a, b])
-    estimate = float(np.mean(sigs[0] == sigs[1]))
-    assert sigs.shape == (2, NUM_PERM)
-    assert abs(estimate - exact) < 0.15
-
-
-def test_lsh_pairs_similar_and_not_unrelated_docs() -> None:
+def test_index_pairs_a_teaser_with_its_article_and_not_unrelated_docs() -> None:
+    article = [w for p in _paragraphs(40, count=12) for w in p.split()]
     shingles = [shingle_hashes([_paragraphs(i)[0].split()]) for i in range(30)]
-    shingles.append(shingles[4].copy())
-    shingles.append(np.zeros(0, dtype=np.uint32))
-    pairs = candidate_pairs(signatures(shingles))
-    assert (4, 30) in pairs
-    assert all(31 not in pair for pair in pairs)
-    assert len(pairs) < 10
+    shingles.append(shingle_hashes([article]))  # 30: a long article
+    shingles.append(shingle_hashes([article[: len(article) // 3]]))  # 31: its first third
+    shingles.append(np.zeros(0, dtype=np.uint32))  # 32: empty
+    left, right = shared_pairs(shingles)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert (30, 31) in pairs
+    assert all(32 not in pair for pair in pairs)
+    assert len(pairs) < 5
+
+
+def test_index_chains_a_phrase_shared_by_many_docs() -> None:
+    stock = ["the", "company", "did", "not", "immediately", "respond", "to", "a", "request"]
+    shingles = [shingle_hashes([_paragraphs(i)[0].split(), stock]) for i in range(300)]
+    left, _ = shared_pairs(shingles)
+    # Only neighbours are paired through a phrase in every doc: linear, not quadratic.
+    assert len(left) <= 300
+
+
+def test_ordered_shingles_keep_text_order_and_repeats() -> None:
+    words = ["a", "b", "c", "d", "e", "a", "b", "c", "d", "e"]
+    ordered = ordered_shingles(words, [len(words)])
+    assert len(ordered) == 6 and ordered[0] == ordered[5]
+    assert np.array_equal(np.unique(ordered), shingle_hashes([words]))
 
 
 def test_a_token_hashes_the_same_wherever_it_stands() -> None:
@@ -207,3 +209,106 @@ def test_never_raises_on_odd_docs(items: list[tuple[str, str | None]]) -> None:
     assert [d.id for d in decisions] == [d.id for d in docs]
     originals = {d.copy_of for d in decisions if d.copy_of}
     assert all(next(x for x in decisions if x.id == o).copy_of is None for o in originals)
+
+
+def test_teaser_carrying_the_first_third_is_a_copy_linked_or_not() -> None:
+    paras = _paragraphs(20, count=9)
+    article = _doc("a", paras, url="https://one.example/a")
+    linked = _doc(
+        "t1",
+        [*paras[:3], "Read more"],
+        hours=1,
+        url="https://two.example/t",
+        source_links=("https://one.example/a",),
+    )
+    bare = _doc("t2", paras[:3], hours=2, url="https://three.example/t")
+    decisions = {d.id: d for d in find_copies([article, linked, bare])}
+    assert decisions["t1"].copy_of == "a" and decisions["t2"].copy_of == "a"
+
+
+def test_a_source_link_is_enough_with_modest_overlap() -> None:
+    paras = _paragraphs(21, count=6)
+    article = _doc("a", paras, url="https://one.example/a")
+    # A third of its text is the article's first paragraph and a half; the rest its own.
+    summary = [paras[0], paras[1][: len(paras[1]) // 2], *_paragraphs(22, count=4)]
+    linked = _doc(
+        "s", summary, hours=1, url="https://two.example/s", source_links=("https://one.example/a",)
+    )
+    unlinked = _doc("u", summary, hours=1, url="https://three.example/u")
+    assert find_copies([article, linked])[1].copy_of == "a"
+    assert find_copies([article, unlinked])[1].copy_of is None
+
+
+def test_rewrite_with_changed_words_and_a_moved_paragraph_is_a_copy() -> None:
+    paras = _paragraphs(23, count=6)
+    swapped = [
+        " ".join("changed" if i % 9 == 4 else w for i, w in enumerate(p.split())) for p in paras
+    ]
+    rewrite = ["LONDON (Reuters) - " + swapped[0], swapped[3], *swapped[1:3], *swapped[4:]]
+    a = _doc("a", paras, url="https://one.example/a")
+    b = _doc("b", rewrite, hours=1, url="https://two.example/b")
+    assert find_copies([a, b])[1].copy_of == "a"
+
+
+def test_sharing_one_paragraph_does_not_make_a_copy() -> None:
+    donor = _paragraphs(24, count=5)
+    own = _paragraphs(25, count=5)
+    a = _doc("a", donor, url="https://one.example/a")
+    b = _doc("b", [*own[:2], donor[2], *own[2:]], hours=1, url="https://two.example/b")
+    c = _doc("c", [donor[0], *_paragraphs(26, count=2)], hours=2, url="https://three.example/c")
+    assert all(d.copy_of is None for d in find_copies([a, b, c]))
+
+
+def test_wire_site_is_the_original_and_a_credit_elsewhere_never_is() -> None:
+    paras = _paragraphs(27)
+    credited = ["PARIS (AFP) - " + paras[0], *paras[1:]]
+    wire = _doc("wire", credited, hours=2, url="https://www.afp.com/en/news/1")
+    early_copy = _doc("portal", credited, hours=1, url="https://portal.example/1")
+    groups = copy_groups([wire, early_copy])
+    assert (groups.original_of("portal"), groups.original_reason("portal")) == (
+        "wire",
+        "wire-credit",
+    )
+    uncredited = _doc("outlet", paras, url="https://outlet.example/1")
+    later = _doc("reprint", credited, hours=3, url="https://biz.example/1")
+    groups = copy_groups([later, uncredited])
+    assert (groups.original_of("reprint"), groups.original_reason("reprint")) == (
+        "outlet",
+        "earliest",
+    )
+
+
+@pytest.mark.parametrize(
+    "bad_time",
+    [None, datetime(1970, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC)],
+    ids=["missing", "zero-date", "future"],
+)
+def test_unbelievable_times_never_make_the_original(bad_time: datetime | None) -> None:
+    paras = _paragraphs(28)
+    original = _doc("orig", paras, hours=5, url="https://one.example/a")
+    copy = Doc(
+        id="copy",
+        title="",
+        text="\n\n".join(paras),
+        published=bad_time,
+        url="https://two.example/b",
+    )
+    groups = copy_groups([copy, original], now=T0 + timedelta(days=30))
+    assert groups.original_of("copy") == "orig"
+    assert groups.original_reason("copy") == "earliest"
+
+
+def test_press_wire_credits_are_read() -> None:
+    assert wire_agency("NEW YORK--(BUSINESS WIRE)--Acme today said") == "businesswire"
+    assert wire_agency("BOSTON, March 2, 2026 /PRNewswire/ -- Acme said") == "prnewswire"
+    assert wire_agency("Text.\n\nReporting by Ann Lee; Editing by Bo Chan") == "reuters"
+    assert wire_agency("Text.\n\nCopyright 2026 The Associated Press. All rights") == "ap"
+
+
+def test_without_times_the_fullest_text_is_the_original_not_its_excerpt() -> None:
+    paras = _paragraphs(29, count=9)
+    excerpt = Doc(id="a-excerpt", title="", text="\n\n".join(paras[:4]))
+    article = Doc(id="b-article", title="", text="\n\n".join(paras))
+    groups = copy_groups([excerpt, article])
+    assert groups.original_of("a-excerpt") == "b-article"
+    assert groups.original_reason("a-excerpt") == "fullest"

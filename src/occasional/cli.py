@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -592,7 +592,8 @@ def cluster(input_file: Any, as_json: bool, embeddings: bool, model: Path | None
         home = click.get_current_context().find_root().obj["home"]
         embed = load_embedder(model or default_model_dir(home)).encode
     docs = _read_jsonl(input_file)
-    for item in cluster_stories(docs, copies=find_copies(docs), embed=embed):
+    copies = find_copies(docs, now=datetime.now(UTC))
+    for item in cluster_stories(docs, copies=copies, embed=embed):
         if as_json:
             _print_json({"id": item.id, "story": item.story})
         else:
@@ -605,7 +606,8 @@ def copies(input_file: Any, as_json: bool) -> None:
     from .stories import copy_groups
 
     docs = _read_jsonl(input_file)
-    groups = copy_groups(docs)
+    # Times after now are wrong times: they never make an article the original.
+    groups = copy_groups(docs, now=datetime.now(UTC))
     for item in groups.decisions:
         if as_json:
             original = {

@@ -268,7 +268,7 @@ class CopyDecision:
 
     ``copy_of`` is ``None`` for an original or a lone doc. ``reason`` is a
     short machine-friendly phrase (``"source-link"``, ``"canonical"``,
-    ``"wire-credit"``, ``"earliest"``, ``"preference"``, ``"same-url"``,
+    ``"wire-credit"``, ``"earliest"``, ``"preference"``, ``"fullest"``, ``"same-url"``,
     ``"same-text"``, ``"near-duplicate"``…) or ``None`` for a lone doc.
     """
 

@@ -46,7 +46,7 @@ def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Sto
     since = now - timedelta(days=config.stories.window_days)
     articles = list(storage.iter_articles(since=since))
     docs = [article_doc(article) for article in articles]
-    groups = copy_groups(docs, preference=config.stories.source_preference)
+    groups = copy_groups(docs, preference=config.stories.source_preference, now=now)
     copies = groups.decisions
     previous = {article.id: article.story for article in articles if article.story}
     overrides = [StoryOverride(o.kind, o.a, o.b) for o in storage.story_overrides()]

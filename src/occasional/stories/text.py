@@ -37,7 +37,8 @@ _NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]")
 # "Originally published at …", a dateline of the copy, a tagline.
 _BOILERPLATE = re.compile(
     r"^(?:source|source link|read more|read the full|originally published|via|"
-    r"published|updated|posted|share this|follow us|sign up|subscribe|copyright|©)\b",
+    r"published|updated|posted|share this|follow us|sign up|subscribe|copyright|©|"
+    r"(?:additional )?reporting by|editing by|writing by)\b",
     re.IGNORECASE,
 )
 #: Lines shorter than this many words are headers, taglines or footers.

@@ -1,13 +1,12 @@
-"""MinHash signatures and LSH banding, vectorised with numpy.
+"""Word-shingle hashes, vectorised with numpy.
 
-Called by :mod:`occasional.stories.copies`: :func:`token_hashes` hashes every
-token of a text at once, :func:`shingle_hashes` turns a doc's paragraphs into
-a sorted array of 32-bit word-shingle hashes,
-:func:`signatures` computes the MinHash signatures of many docs at once, and
-:func:`candidate_pairs` returns the pairs of docs that share a band — the
-only pairs copy detection verifies. :func:`band_keys` and :func:`band_pairs`
-do the same a block of docs at a time, holding only the band keys.
-Deterministic (fixed seeds, no ``hash()``); pure; nothing raises.
+Called by :mod:`occasional.stories.fingerprint`: :func:`token_hashes` hashes
+every token of a text at once, :func:`shingle_hashes` turns a doc's
+paragraphs into a sorted array of 32-bit word-shingle hashes,
+:func:`many_shingles` does so for a block of docs in one pass, and
+:func:`ordered_shingles` keeps them in text order. The candidate pairs copy
+detection verifies come from :mod:`occasional.stories.index`.
+Deterministic (no ``hash()``); pure; nothing raises.
 """
 
 from __future__ import annotations
@@ -18,17 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "BANDS",
-    "NUM_PERM",
-    "ROWS",
     "SHINGLE",
-    "band_keys",
-    "band_pairs",
-    "candidate_pairs",
     "many_shingles",
+    "ordered_shingles",
     "paragraph_shingles",
     "shingle_hashes",
-    "signatures",
     "token_hashes",
 ]
 
@@ -37,18 +30,7 @@ U64 = npt.NDArray[np.uint64]
 
 #: Words per shingle: long enough that shared phrases, not shared words, match.
 SHINGLE = 5
-#: 32 bands of 3 rows: a pair at Jaccard 0.4 becomes a candidate 88% of the
-#: time, at 0.5 99%; verification then decides on the exact sets.
-BANDS, ROWS = 32, 3
-NUM_PERM = BANDS * ROWS
-#: Members of one LSH bucket each paired with this many followers at most,
-#: so a bucket of near-identical templated texts cannot explode quadratically.
-MAX_BUCKET_PAIRS = 24
 _MASK32 = np.uint64(0xFFFFFFFF)
-_EMPTY = np.iinfo(np.uint64).max
-_rng = np.random.default_rng(20_240_611)
-_A = (_rng.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)).astype(np.uint64)
-_B = _rng.integers(0, 2**63, NUM_PERM, dtype=np.uint64).astype(np.uint64)
 _POW = np.array([0x100000001B3**i % 2**64 for i in range(SHINGLE)], dtype=np.uint64)
 # Token hashes: a polynomial over each token's UTF-8 bytes, base _BASE modulo
 # 2**64 (numpy's uint64 arithmetic wraps), read off prefix sums so a whole
@@ -108,18 +90,29 @@ def shingle_hashes(paragraphs: Sequence[Sequence[str]]) -> U32:
 
 def paragraph_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
     """:func:`shingle_hashes` of paragraphs given as all their words and each one's length."""
+    return np.unique(ordered_shingles(words, lengths))
+
+
+def ordered_shingles(words: Sequence[str], lengths: Sequence[int]) -> U32:
+    """The shingle hashes of :func:`paragraph_shingles` in text order, repeats kept.
+
+    Copy detection reads where a text's shared shingles stand: scattered
+    gaps are changed words, one long gap is text of its own.
+    """
     if not words:
         return np.zeros(0, dtype=np.uint32)
     toks = token_hashes(" ".join(words))
     if len(toks) < SHINGLE:
-        return np.unique((toks.sum() & _MASK32).astype(np.uint32).reshape(1))
+        single: U32 = (toks.sum() & _MASK32).astype(np.uint32).reshape(1)
+        return single
     count = len(toks) - SHINGLE + 1
     mixed = _windows(toks)
     if len(lengths) > 1:
         para = np.repeat(np.arange(len(lengths)), lengths)
         mixed = mixed[para[:count] == para[SHINGLE - 1 :]]
     mixed ^= mixed >> np.uint64(29)
-    return np.unique((mixed & _MASK32).astype(np.uint32))
+    found: U32 = (mixed & _MASK32).astype(np.uint32)
+    return found
 
 
 def _windows(toks: U64) -> U64:
@@ -171,101 +164,3 @@ def many_shingles(docs: Sequence[tuple[str, Sequence[int]]]) -> list[U32]:
             if found[index] is None:
                 found[index] = values[bounds[index] : bounds[index + 1]]
     return [f if f is not None else np.zeros(0, dtype=np.uint32) for f in found]
-
-
-def signatures(shingles: Sequence[U32], chunk_shingles: int = 4_096) -> U64:
-    """MinHash signatures, one row of ``NUM_PERM`` values per shingle set.
-
-    Docs are hashed a block at a time (about ``chunk_shingles`` shingles,
-    so the work array, about 3 MB, stays in cache): all their shingles
-    through all permutations in one array operation, then a segmented minimum.
-    An empty set gets a row of the largest value (it matches nothing).
-    """
-    out = np.full((len(shingles), NUM_PERM), _EMPTY, dtype=np.uint64)
-    for start, stop in _blocks(shingles, chunk_shingles):
-        _sign_block(shingles, start, stop, out[start:stop])
-    return out
-
-
-def band_keys(shingles: Sequence[U32], chunk_shingles: int = 4_096) -> U64:
-    """One key per LSH band per shingle set: :func:`signatures` folded band by band.
-
-    The same keys :func:`candidate_pairs` makes from the signatures, without
-    holding every signature at once (a third of their memory).
-    """
-    out = np.empty((len(shingles), BANDS), dtype=np.uint64)
-    for start, stop in _blocks(shingles, chunk_shingles):
-        block = np.full((stop - start, NUM_PERM), _EMPTY, dtype=np.uint64)
-        _sign_block(shingles, start, stop, block)
-        out[start:stop] = _fold(block, start)
-    return out
-
-
-def _blocks(shingles: Sequence[U32], chunk_shingles: int) -> list[tuple[int, int]]:
-    found: list[tuple[int, int]] = []
-    start = 0
-    while start < len(shingles):
-        stop, total = start, 0
-        while stop < len(shingles) and (total < chunk_shingles or stop == start):
-            total += len(shingles[stop])
-            stop += 1
-        found.append((start, stop))
-        start = stop
-    return found
-
-
-def _sign_block(shingles: Sequence[U32], start: int, stop: int, out: U64) -> None:
-    """Fill ``out`` (rows for docs ``start`` to ``stop``) with their signatures."""
-    sizes = np.array([len(shingles[i]) for i in range(start, stop)], dtype=np.int64)
-    present = np.nonzero(sizes)[0]
-    if not len(present):
-        return
-    values = np.concatenate([shingles[start + int(i)] for i in present]).astype(np.uint64)
-    hashed = values[:, None] * _A
-    hashed += _B
-    offsets = np.concatenate(([0], np.cumsum(sizes[present])[:-1]))
-    # The shift is monotone, so it can follow the minimum instead of preceding it.
-    out[present] = np.minimum.reduceat(hashed, offsets, axis=0) >> np.uint64(16)
-
-
-def _fold(sigs: U64, first: int) -> U64:
-    """Band keys of signature rows; row ``i`` is doc ``first + i``."""
-    n = len(sigs)
-    keys: U64 = (sigs.reshape(n, BANDS, ROWS) * _POW[:ROWS]).sum(axis=2)
-    empty = sigs[:, 0] == _EMPTY
-    # An empty set matches nothing: a key of its own (its index) in every band.
-    own = np.arange(first, first + n, dtype=np.uint64)[empty] ^ np.uint64(0xABCDEF)
-    keys[empty] = own[:, None]
-    return keys
-
-
-def candidate_pairs(sigs: U64) -> set[tuple[int, int]]:
-    """Index pairs ``(i, j)``, ``i < j``, whose signatures agree on a whole band."""
-    if len(sigs) < 2:
-        return set()
-    return band_pairs(_fold(sigs, 0))
-
-
-def band_pairs(keys: U64) -> set[tuple[int, int]]:
-    """:func:`candidate_pairs` from :func:`band_keys`: pairs sharing a band's key."""
-    pairs: set[tuple[int, int]] = set()
-    if len(keys) < 2:
-        return pairs
-    for band in range(BANDS):
-        pairs.update(_bucket_pairs(np.ascontiguousarray(keys[:, band])))
-    return pairs
-
-
-def _bucket_pairs(keys: U64) -> list[tuple[int, int]]:
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    found: list[tuple[int, int]] = []
-    for offset in range(1, MAX_BUCKET_PAIRS + 1):
-        same = np.nonzero(ordered[offset:] == ordered[:-offset])[0]
-        if not len(same):
-            break
-        left, right = order[same], order[same + offset]
-        found.extend(
-            zip(np.minimum(left, right).tolist(), np.maximum(left, right).tolist(), strict=True)
-        )
-    return found
