@@ -215,12 +215,8 @@ class Server:
         try:
             action = self._signer.verify(query, self.engine.clock())
             label = await self._label(action.story_id, action.action)
-        except InputError as exc:
-            return self._html(400, "This link does not work", str(exc))
-        except StoryNotFoundError:
-            return self._html(404, "Story gone", "That story is no longer stored.")
         except OccasionalError as exc:
-            return self._html(500, "Something went wrong", str(exc))
+            return self._failed(exc)
         fields = {name: query[name] for name in FEEDBACK_LINK_FIELDS}
         return HTMLResponse(confirm_page(label, fields))
 
@@ -237,15 +233,19 @@ class Server:
                 profile=action.profile,
                 link=form["sig"],
             )
-        except InputError as exc:
-            return self._html(400, "This link does not work", str(exc))
-        except StoryNotFoundError:
-            return self._html(404, "Story gone", "That story is no longer stored.")
         except OccasionalError as exc:
-            return self._html(500, "Something went wrong", str(exc))
+            return self._failed(exc)
         if not new:
             return self._html(200, "Already noted", f"{label}: you told us already. Thank you.")
         return self._html(200, "Thank you", f"Noted: {label}. Your next digests will reflect it.")
+
+    def _failed(self, exc: OccasionalError) -> Response:
+        """The page for a link that cannot be used: forged or expired, a story gone, …"""
+        if isinstance(exc, InputError):
+            return self._html(400, "This link does not work", str(exc))
+        if isinstance(exc, StoryNotFoundError):
+            return self._html(404, "Story gone", "That story is no longer stored.")
+        return self._html(500, "Something went wrong", str(exc))
 
     async def _small_form(self, request: Request) -> dict[str, str]:
         """The posted link fields, read within the header timeout and 16 KiB; InputError."""
