@@ -174,3 +174,9 @@ def test_listings_name_ids_outlets_and_count_in_words(run, home: Path, tmp_path:
     merged = run("merge", copy.id, original.id)
     for result in (listed, stories, imported, merged, run("sources"), run("digests")):
         assert not ONE_PLURAL.search(result.stdout + result.stderr), result.stdout
+
+
+def test_send_without_targets_keeps_nothing(run, home: Path) -> None:
+    one_line_error(run("digest", "--send"), "no delivery targets")
+    assert stored_digests(home) == 0
+    assert run("digest", "--send", "--preview").exit_code == 1

@@ -696,11 +696,14 @@ def digest(
     --id show a stored digest again, in any format, without building a new one.
     """
     from .render import get_renderer
+    from .sending import require_targets
 
     if (last or digest_id) and preview:
         raise click.UsageError("--last and --id show a stored digest; --preview builds a new one")
     engine = _engine(ctx)
     renderer = get_renderer(fmt)  # an unknown format fails before any work
+    if send and not (last or digest_id):
+        require_targets(engine.profile(profile))  # before a digest is kept for nowhere
     if send and not (preview or last or digest_id):
         pending = engine.pending_digest(profile)
         if pending is not None:  # failed sends must not pile up new digests

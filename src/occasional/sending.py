@@ -35,6 +35,7 @@ from .types import Digest
 __all__ = [
     "GIVE_UP_AFTER",
     "pending_digests",
+    "require_targets",
     "retry_due",
     "retry_unsent",
     "send",
@@ -65,12 +66,14 @@ def pending_digests(storage: Storage, profile: str) -> list[StoredDigest]:
     return [d for d in reversed(storage.digests(profile, limit=50)) if d.pending]
 
 
-def _no_targets(profile: Profile) -> DeliveryError:
-    return DeliveryError(
-        f'profile {profile.name!r} has no delivery targets; add deliver = ["smtp://…"] '
-        f'or ["file:///…"] to profiles/{profile.name}.toml',
-        permanent=True,
-    )
+def require_targets(profile: Profile) -> None:
+    """Raise DeliveryError, saying what to add, when ``profile`` has nowhere to deliver to."""
+    if not profile.deliver:
+        raise DeliveryError(
+            f'profile {profile.name!r} has no delivery targets; add deliver = ["smtp://…"] '
+            f'or ["file:///…"] to profiles/{profile.name}.toml',
+            permanent=True,
+        )
 
 
 async def send(
@@ -83,8 +86,7 @@ async def send(
     target that failed: the digest stays pending, or is given up when the
     targets refused it for good :data:`GIVE_UP_AFTER` times.
     """
-    if not profile.deliver:
-        raise _no_targets(profile)
+    require_targets(profile)
     stored = storage.get_digest(digest.id) if digest.id else None
     done = set(stored.delivered) if stored else set()
     outgoing = compose(digest, formats=(*profile.formats, "text"), options=render_options(config))
