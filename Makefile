@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck eval bench clean install
+.PHONY: demo test lint typecheck eval fuzz faults bench clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,6 +32,16 @@ typecheck: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m pytest -q -m eval
+
+# Fuzzing for longer than CI does: each target runs for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	OCCASIONAL_FUZZ_SECONDS=$(FUZZ_SECONDS) OCCASIONAL_FUZZ_EXAMPLES=500 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider -m fuzz --no-cov
+
+# The fault suite alone (it also runs in `make test`), with each hostile case's time and memory.
+faults: $(STAMP)
+	$(BIN)/python -m pytest -q -s -m faults --no-cov
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -80,6 +80,27 @@ def test_garbage_is_not_an_address() -> None:
     assert AddressGuard().refusal("not-an-ip") == "not an IP address"
 
 
+@pytest.mark.parametrize(
+    ("host", "kind"),
+    [
+        ("127.1", "loopback"),
+        ("2130706433", "loopback"),
+        ("0177.0.0.1", "loopback"),
+        ("0x7f.0.0.1", "loopback"),
+        ("0x7f000001", "loopback"),
+        ("10.1", "private"),
+        ("0", "unspecified"),
+        ("169.254.43518", "link-local"),
+    ],
+)
+def test_numeric_hosts_browsers_read_as_addresses_are_judged_as_such(host: str, kind: str) -> None:
+    # Short, decimal, octal and hex IPv4 forms: what the resolver would connect to.
+    with pytest.raises(BlockedAddressError, match=f"resolves to [0-9.]+, an? {kind} address"):
+        AddressGuard().check_url(f"http://{host}/")
+    AddressGuard(["0.0.0.0/0"]).check_url(f"http://{host}/")  # allowed when asked
+    AddressGuard().check_url("http://1e100.net/")  # a name that only looks numeric-ish
+
+
 # --- enforced by the Fetcher (traffic only to 127.0.0.1) --------------------------
 
 

@@ -74,7 +74,8 @@ def test_a_client_too_slow_to_send_headers_is_cut_off(tmp_path) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.bound_port)
         writer.write(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
         await writer.drain()
-        answer = await asyncio.wait_for(reader.readuntil(b'{"ok":true}'), timeout=10)
+        # The whole /health answer: {"ok": …, "poll": {…}}.
+        answer = await asyncio.wait_for(reader.readuntil(b"}}"), timeout=10)
         writer.write(b"GET /health HTTP/1.1\r\n")
         await writer.drain()
         after = await asyncio.wait_for(reader.read(), timeout=10)
@@ -258,18 +259,22 @@ def closed_by_server(sock: socket.socket) -> bool:
 
 
 def test_slow_clients_are_cut_off_and_bounded(tmp_path: Path) -> None:
-    from occasional import make_engine
-
-    overrides = {"serve": {"header_timeout": 1.0, "max_connections": 20}}
+    overrides = {"serve": {"header_timeout": 3.0, "max_connections": 20}}
     engine = make_engine(home=tmp_path / "home", overrides=overrides)
     with engine, running(engine) as server:
         port = server.bound_port or 0
         clients = [slow_client(port) for _ in range(300)]
         try:
-            threading.Event().wait(0.5)
-            held = [s for s in clients if not closed_by_server(s)]
-            assert 0 < len(held) <= 20, "only max_connections are held at once"
-            threading.Event().wait(2.5)
+            # Connections still in the kernel's queue look open until the server takes them.
+            deadline = time.monotonic() + 2.5
+            while (held := sum(not closed_by_server(s) for s in clients)) > 20:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert 0 < held <= 20, "only max_connections are held, before any times out"
+            deadline = time.monotonic() + 8
+            while not all(closed_by_server(s) for s in clients) and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert all(closed_by_server(s) for s in clients), "no headers in time: cut off"
             status, body = fetch(f"http://127.0.0.1:{port}/health")
             assert status == 200 and "ok" in body

@@ -532,20 +532,130 @@ def test_page_metadata_html_and_pruning(store: SqlStorage) -> None:
         store.set_article_page("missing", page, html=None, extraction="x", now=NOW)
 
 
-def test_articles_without_page_and_failures(store: SqlStorage) -> None:
+def pending(store: SqlStorage, at: datetime = NOW, since: datetime = NOW, limit: int = 10):
+    return [a.url.rsplit("/", 1)[1] for a in store.due_pages(at, since=since, limit=limit)]
+
+
+def test_pages_are_due_from_storing_until_stored_or_given_up(store: SqlStorage) -> None:
     full = add(store, "https://a.example/f")
     feed_only = add(store, "https://b.example/f", settings=SourceSettings(fetch_full=False))
-    store.upsert_articles(batch(full, 3) + batch(feed_only, 2, start=10))
-    waiting = store.articles_without_page(10)
-    assert [a.url.rsplit("/", 1)[1] for a in waiting] == ["2", "1", "0"]  # newest first
-    done, failing = waiting[0].id, waiting[1].id
-    store.set_article_page(done, ExtractedPage(text="t"), html=None, extraction="x", now=NOW)
-    for _ in range(3):
-        store.record_page_failure(failing, "timed out", NOW)
-    assert [a.id for a in store.articles_without_page(10)] == [waiting[2].id]
-    assert len(store.articles_without_page(10, max_attempts=4)) == 2
+    due = [replace(item, page_due=NOW) for item in batch(full, 4) + batch(feed_only, 2, start=10)]
+    no_page = intent(full, "linkless", text="The feed's own text.", page_due=None)
+    store.upsert_articles([*due, no_page])
+    assert pending(store) == ["3", "2", "1", "0"]  # newest first; feed-only sources never
+    assert pending(store, limit=2) == ["3", "2"]
+    assert pending(store, at=NOW - timedelta(seconds=1)) == []
+    assert pending(store, since=NOW + timedelta(seconds=1)) == []  # read too long ago
+    assert store.get_article(no_page.id).text == "The feed's own text."
+    # Stored re-reads of the entries change nothing about their pages.
+    store.upsert_articles([replace(item, title="Retitled") for item in due])
+    assert pending(store) == ["3", "2", "1", "0"]
+
+    ids = {a.url.rsplit("/", 1)[1]: a.id for a in store.iter_articles(source_id=full.id)}
+    store.set_article_page(ids["3"], ExtractedPage(text="page"), html=None, extraction="x", now=NOW)
+    later = NOW + timedelta(minutes=10)
+    store.record_page_failure(ids["2"], "timed out", NOW, retry_at=later, fallback_text="feed")
+    store.record_page_failure(ids["1"], "HTTP 404", NOW, retry_at=None, fallback_text="feed")
+    assert pending(store) == ["0"]
+    assert pending(store, at=later) == ["2", "0"]
+    retried = store.get_article(ids["2"])
+    assert (retried.page_attempts, retried.page_error, retried.text) == (1, "timed out", "feed")
+    assert retried.extraction == "feed"
+    store.record_page_failure(ids["2"], "timed out again", later, retry_at=None, fallback_text="x")
+    again = store.get_article(ids["2"])
+    assert (again.page_attempts, again.page_error, again.text) == (2, "timed out again", "feed")
+    assert pending(store, at=NOW + timedelta(days=1)) == ["0"]
+    assert store.get_article(ids["3"]).page_attempts == 0
     with pytest.raises(ArticleNotFoundError):
         store.record_page_failure("missing", "x", NOW)
+
+
+def test_pages_of_disabled_sources_wait(store: SqlStorage) -> None:
+    source = add(store, "https://a.example/f")
+    store.upsert_articles([replace(item, page_due=NOW) for item in batch(source, 2)])
+    store.update_source(source.id, SourceChange(disabled_reason="feed is gone (HTTP 410)"))
+    assert pending(store) == []
+    store.update_source(source.id, SourceChange(disabled_reason=None))
+    assert pending(store) == ["1", "0"]
+    store.update_source(source.id, SourceChange(settings=SourceSettings(fetch_full=False)))
+    assert pending(store) == []
+
+
+def test_pages_never_fetched_before_revision_0002_become_due(database_url: str) -> None:
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from occasional.storage.migrate import _script
+
+    if database_url.startswith("sqlite"):
+        Path(make_url(database_url).database or "").parent.mkdir(parents=True)
+    engine = create_engine(database_url)
+    script = _script()
+    with engine.begin() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "fn": lambda revision, _context: script._upgrade_revs("0001", revision),
+                "transactional_ddl": True,
+                "script": script,
+            },
+        )
+        with Operations.context(context):
+            context.run_migrations()
+        _old_rows(connection)
+    engine.dispose()
+    store = open_storage(database_url)
+    try:
+        urls = [a.url for a in store.due_pages(NOW, since=NOW - timedelta(days=1), limit=10)]
+        mended = {a.id: a.url for a in store.iter_articles()}
+    finally:
+        store.close()
+    assert urls == ["https://a.example/never"]
+    # A bare guid or a javascript: link stored as a URL now points to the source's site.
+    assert mended["a4"] == "https://a.example/" and mended["a5"] == "https://b.example/f"
+
+
+def _old_rows(connection) -> None:
+    import sqlalchemy as sa
+
+    when = sa.DateTime(timezone=True)
+    source_table = sa.table(
+        "sources", *(sa.column(n) for n in ("id", "url", "kind", "enabled", "fetch_full")),
+        sa.column("site_url"), sa.column("poll_min_seconds"), sa.column("poll_max_seconds"),
+        sa.column("failures"),
+        sa.column("added", when),
+    )  # fmt: skip
+    article_table = sa.table(
+        "articles", *(sa.column(n) for n in ("id", "source_id", "entry_key", "url", "title")),
+        sa.column("extraction"), sa.column("page_attempts"), sa.column("fetched", when),
+        sa.column("sort_at", when), sa.column("page_fetched", when),
+    )  # fmt: skip
+    common = {"kind": "feed", "enabled": True, "poll_min_seconds": 0, "poll_max_seconds": 0}
+    connection.execute(
+        source_table.insert(),
+        [
+            {"id": "s1", "url": "https://a.example/f", "fetch_full": True, "site_url": "https://a.example/"}
+            | common | {"failures": 0, "added": NOW},
+            {"id": "s2", "url": "https://b.example/f", "fetch_full": False, "site_url": None}
+            | common | {"failures": 0, "added": NOW},
+        ],
+    )  # fmt: skip
+    rows = [
+        ("a1", "s1", "https://a.example/never", None),
+        ("a2", "s1", "https://a.example/done", NOW),
+        ("a3", "s2", "https://b.example/feed-only", None),
+        ("a4", "s1", "guid-not-a-url", None),
+        ("a5", "s2", "JavaScript:alert(1)", None),
+    ]
+    connection.execute(
+        article_table.insert(),
+        [
+            {"id": aid, "source_id": sid, "entry_key": aid, "url": url, "title": aid,
+             "extraction": "feed", "page_attempts": 0, "fetched": NOW, "sort_at": NOW,
+             "page_fetched": fetched}
+            for aid, sid, url, fetched in rows
+        ],
+    )  # fmt: skip
 
 
 def test_iter_articles_orders_filters_and_pages(store: SqlStorage) -> None:

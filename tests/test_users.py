@@ -71,6 +71,8 @@ def _as_before_users(home: Path) -> None:
         for table in ("item_state", "subscriptions", "sessions", "users"):
             connection.execute(text(f"DROP TABLE {table}"))
         connection.execute(text("DROP INDEX ix_copies_copy_of"))
+        connection.execute(text("DROP INDEX ix_articles_page_due"))  # and what 0002 added
+        connection.execute(text("ALTER TABLE articles DROP COLUMN page_due"))
         # What the delivery-state migration added (it also comes after 0001).
         connection.execute(text("DROP INDEX ix_feedback_link"))
         connection.execute(text("ALTER TABLE feedback DROP COLUMN link"))

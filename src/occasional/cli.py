@@ -65,7 +65,7 @@ def user_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except OccasionalError as exc:
             _fail(str(exc))
         except OSError as exc:
@@ -75,8 +75,22 @@ def user_errors(func: F) -> F:
         except KeyboardInterrupt:
             err.print("interrupted")
             sys.exit(130)
+        _announce_new_home()
+        return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _announce_new_home() -> None:
+    """Say that the command made a new, empty home (after it worked: an error stays one line)."""
+    ctx = click.get_current_context(silent=True)
+    home = ctx.find_root().obj.get("announce_home") if ctx and ctx.find_root().obj else None
+    if home is not None:
+        err.print(
+            f"note: created a new empty home at {home} "
+            "(pick another with --home DIR or OCCASIONAL_HOME)",
+            markup=False,
+        )
 
 
 def _engine(ctx: click.Context, *, announce: bool = True) -> Engine:
@@ -87,11 +101,7 @@ def _engine(ctx: click.Context, *, announce: bool = True) -> Engine:
         obj["new_home"] = is_new_home(config)
         obj["engine"] = make_engine(config)
         if obj["new_home"] and announce:
-            err.print(
-                f"note: created a new empty home at {config.home} "
-                "(pick another with --home DIR or OCCASIONAL_HOME)",
-                markup=False,
-            )
+            obj["announce_home"] = config.home
         ctx.call_on_close(obj["engine"].close)
     engine: Engine = obj["engine"]
     return engine
@@ -342,7 +352,7 @@ def export_opml(ctx: click.Context) -> None:
 @click.pass_context
 @user_errors
 def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
-    """Fetch due sources, their new articles' pages, and update stories."""
+    """Fetch due sources, the article pages that are due (new or to retry), update stories."""
     engine = _engine(ctx)
     with _progress("polling", not as_json) as (advance, total):
         report = engine.poll(everything=everything, progress=advance, on_total=total)

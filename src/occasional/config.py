@@ -82,6 +82,15 @@ class PollSettings(BaseModel):
     min_interval: int = Field(15 * 60, ge=1, description="Shortest seconds between polls.")
     max_interval: int = Field(24 * 3600, ge=1, description="Longest seconds between polls.")
     max_backoff: int = Field(24 * 3600, ge=1, description="Longest wait after failures.")
+    deadline: int = Field(
+        300,
+        ge=1,
+        description="Longest seconds one poll runs; sources and pages it did not reach "
+        "are done by the next poll.",
+    )
+    max_entries: int = Field(
+        1000, ge=1, description="Entries read from one feed per poll, newest first."
+    )
 
 
 class ArticleSettings(BaseModel):
@@ -91,6 +100,12 @@ class ArticleSettings(BaseModel):
 
     fetch_full: bool = Field(True, description="Fetch and extract each entry's page.")
     keep_html_days: int = Field(30, ge=0, description="Days to keep fetched HTML (0: never).")
+    extractor: str = Field(
+        "auto", min_length=1, description="Extractor for pages: auto, trafilatura, readability."
+    )
+    pages_per_poll: int = Field(
+        2000, ge=1, description="Pages fetched per poll at most; the rest wait for the next."
+    )
 
 
 class StorySettings(BaseModel):

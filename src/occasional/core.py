@@ -25,15 +25,14 @@ from .exceptions import (
     SourceExistsError,
     SourceNotFoundError,
 )
-from .extract import extract_page
+from .extract import extract_page, get_extractor
 from .fetch.client import Fetcher
 from .fileio import PRIVATE_FILE, make_private_folder
 from .oserrors import explain_os_error
 from .pipeline import (
     PollContext,
     PollReport,
-    fetch_pages,
-    poll_sources,
+    poll_cycle,
     refresh_stories,
 )
 from .resolve import ResolvedSource, resolve_source
@@ -215,7 +214,11 @@ class Engine(DigestMethods, Upkeep, Accounts):
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> PollReport:
-        """Poll due sources (or all enabled ones), fetch new pages, update stories."""
+        """Poll due sources (or all enabled ones), fetch the pages that are due (new ones
+        and earlier ones waiting to be retried), update stories; all sources and pages
+        within ``poll.deadline``. A source's or a page's failure is its own error, in
+        the report and stored with it; ConfigError for an unknown ``articles.extractor``."""
+        get_extractor(self.config.articles.extractor)
         now = self.clock()
         if everything:
             sources = [s for s in self.storage.list_sources(enabled_only=True)]
@@ -240,20 +243,7 @@ class Engine(DigestMethods, Upkeep, Accounts):
     ) -> PollReport:
         async with Fetcher(self.config.fetch) as fetcher:
             ctx = PollContext(self.storage, fetcher, self.config, now, self._rng)
-            if on_total:
-                on_total(len(sources))
-            report = await poll_sources(ctx, sources, progress)
-            full = {s.id for s in sources if s.settings.fetch_full}
-            wanted = [
-                r
-                for result in report.sources
-                if result.source_id in full
-                for r in result.new_articles
-            ]
-            if on_total:
-                on_total(len(sources) + len(wanted))
-            report.pages.extend(await fetch_pages(ctx, wanted, progress))
-        return report
+            return await poll_cycle(ctx, sources, progress, on_total)
 
     # --- articles --------------------------------------------------------------
 

@@ -37,7 +37,9 @@ The tree::
         ├── UserExistsError
         └── LoginError                   wrong name or password, or too many tries
 
-Messages say what failed, for which thing, and what to do about it.
+Messages say what failed, for which thing, and what to do about it. Where an
+error that is not ours is recorded (a source's or a page's error), :func:`describe`
+words it.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ __all__ = [
     "UserError",
     "UserExistsError",
     "UserNotFoundError",
+    "describe",
 ]
 
 
@@ -125,7 +128,15 @@ class BlockedAddressError(FetchError):
 
 
 class RobotsDisallowedError(FetchError):
-    """robots.txt forbids fetching this page with our User-Agent."""
+    """robots.txt forbids fetching this page with our User-Agent.
+
+    ``temporary`` is true when robots.txt could not be read (the site is left
+    alone for a while) rather than when its rules forbid the page.
+    """
+
+    def __init__(self, message: str, url: str | None = None, *, temporary: bool = False) -> None:
+        super().__init__(message, url)
+        self.temporary = temporary
 
 
 class ResponseTooLargeError(FetchError):
@@ -221,3 +232,10 @@ class UserExistsError(UserError):
 
 class LoginError(UserError):
     """A name and password did not match, or too many attempts were made."""
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception in words, for a source's or page's error: its type
+    and message on one line, capped (the traceback goes to the debug log)."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -9,6 +9,7 @@ These things at once, until SIGINT or SIGTERM::
     every 30 s:                      engine.retry_unsent --due-only  # backoff per digest
     GET /feedback?<signed link>:     a page asking to confirm        # from the e-mail's links
     POST /feedback (the form):       engine.feedback $story $action --link $sig  # once per link
+    GET /health:                     {"ok": …, "poll": {last_started, last_ok, last_error, …}}
     everything else over HTTP:       the web app and the Reader API (occasional.web)
 
 The HTTP side is a Starlette app under uvicorn, on ``serve.host:serve.port``.
@@ -20,6 +21,11 @@ digests, feedback links) run on one worker thread, one at a time; web pages
 read and write the storage from their own threads, which SQLite's WAL and
 PostgreSQL both allow. On a signal the loop stops taking new work, lets the
 running job finish, and closes the storage.
+
+The poll loop survives anything a poll raises: it logs it (one line, the
+traceback at debug level), keeps it for ``/health`` and polls again next time.
+``/health`` answers 503 with ``"ok": false`` while the last poll failed or the
+loop is not running.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import logging
 import signal
 import socket
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl
 
 import h11
@@ -46,14 +54,17 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from .core import Engine
 from .digest import Profile, next_run
 from .digestjob import feedback_base_url, feedback_signer
-from .exceptions import ConfigError, InputError, OccasionalError, StoryNotFoundError
-from .pipeline import PollReport
+from .exceptions import ConfigError, InputError, OccasionalError, StoryNotFoundError, describe
 from .render.feedback import FEEDBACK_LINK_FIELDS
 from .render.view import FEEDBACK_LABELS
 from .text import plural
 
+if TYPE_CHECKING:
+    from .pipeline import PollReport
+
 __all__ = [
     "HeaderTimeoutProtocol",
+    "PollHealth",
     "Server",
     "confirm_page",
     "due_profiles",
@@ -66,6 +77,36 @@ Log = Callable[[str], None]
 _ANY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104 - compared, not bound
 _PAGE_STYLE = "font-family:sans-serif;max-width:32em;margin:4em auto"
 _MAX_BODY = 16 * 1024  # a confirmation form is a few hundred bytes
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollHealth:
+    """What ``/health`` says about the poll loop: its last poll, and how it ended."""
+
+    last_started: datetime | None = None
+    last_finished: datetime | None = None
+    last_ok: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+
+    def as_json(self, running: bool) -> dict[str, object]:
+        """The ``poll`` object of ``/health``; times ISO 8601 or null."""
+        times = {
+            name: when.isoformat() if when else None
+            for name, when in (
+                ("last_started", self.last_started),
+                ("last_finished", self.last_finished),
+                ("last_ok", self.last_ok),
+            )
+        }
+        return {
+            "running": running,
+            **times,
+            "last_error": self.last_error,
+            "failures": self.failures,
+        }
 
 
 def due_profiles(
@@ -83,13 +124,15 @@ def poll_log(report: PollReport) -> list[str]:
     """What a poll is worth logging: a count, and one line per source that failed."""
     if not report.sources:
         return []
-    failing = [r for r in report.sources if r.error]
+    failing = [
+        r for r in report.sources if r.error and r.status not in ("ok", "not_modified", "moved")
+    ]
     lines = [
         f"polled {plural(len(report.sources), 'source')}, "
         f"{plural(len(report.new_articles), 'new article')}"
         + (f", {len(failing)} failing" if failing else "")
     ]
-    lines += [f"  {r.url}: {r.status}: {r.error}" for r in sorted(failing, key=lambda r: r.url)]
+    lines += [f"  {r.url}: {r.error}" for r in sorted(failing, key=lambda r: r.url)]
     return lines
 
 
@@ -187,6 +230,8 @@ class Server:
         self._signer = feedback_signer(engine.config)
         self._problems_logged: set[str] = set()
         self.bound_port: int | None = None
+        self.poll_health = PollHealth()
+        self.loops: list[asyncio.Task[None]] = []
 
     async def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an Engine call on the worker thread."""
@@ -207,7 +252,11 @@ class Server:
         return make_app(self.engine, extra=routes)
 
     async def on_health(self, request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        """200 with ``"ok": true`` while the loops run and the last poll did not fail, else 503."""
+        running = bool(self.loops) and not self.loops[0].done()
+        ok = running and self.poll_health.failures == 0
+        body = {"ok": ok, "poll": self.poll_health.as_json(running)}
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     async def on_feedback(self, request: Request) -> Response:
         """A clicked link: check it and ask to confirm (a GET changes nothing)."""
@@ -307,15 +356,31 @@ class Server:
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
 
     async def poll_loop(self) -> None:
-        """Poll due sources every ``serve.poll_every`` seconds; log each failing source."""
+        """Poll due sources every ``serve.poll_every`` seconds; whatever a poll raises
+        is logged and kept for ``/health``, and the next poll runs all the same."""
         while not self.stopping.is_set():
-            try:
-                report = await self.call(self.engine.poll)
-                for line in poll_log(report):
-                    self.log(line)
-            except OccasionalError as exc:
-                self.log(f"poll failed: {exc}")
+            await self.poll_once()
             await self._wait(self.engine.config.serve.poll_every)
+
+    async def poll_once(self) -> None:
+        """One poll, its report logged; never raises but for cancellation."""
+        health = self.poll_health
+        health.last_started = self.engine.clock()
+        try:
+            report = await self.call(self.engine.poll)
+            self._log_poll(report)
+        except Exception as exc:  # see the docstring: the loop outlives any one poll
+            words = str(exc) if isinstance(exc, OccasionalError) else describe(exc)
+            logger.debug("poll failed", exc_info=True)
+            self.log(f"poll failed: {words}")
+            health.last_error, health.failures = words, health.failures + 1
+        else:
+            health.last_ok, health.last_error, health.failures = self.engine.clock(), None, 0
+        health.last_finished = self.engine.clock()
+
+    def _log_poll(self, report: PollReport) -> None:
+        for line in poll_log(report):
+            self.log(line)
 
     async def schedule_loop(self) -> None:
         """Send each profile's digest when its cron expression fires; retry pending ones."""
@@ -384,10 +449,9 @@ class Server:
         await http.startup(sockets=[sock])
         self.bound_port = int(sock.getsockname()[1])
         self._use_bound_address()
-        self.log(
-            f"web app, Reader API and feedback links on {feedback_base_url(self.engine.config)}/"
-        )
-        loops = [
+        address = feedback_base_url(self.engine.config)
+        self.log(f"web app, Reader API and feedback links on {address}/")
+        self.loops = [
             asyncio.create_task(self.poll_loop()),
             asyncio.create_task(self.schedule_loop()),
             asyncio.create_task(http.main_loop()),  # uvicorn's housekeeping (Date header)
@@ -396,7 +460,7 @@ class Server:
             await self.stopping.wait()
         finally:
             http.should_exit = True
-            await asyncio.gather(*loops, return_exceptions=True)
+            await asyncio.gather(*self.loops, return_exceptions=True)
             await http.shutdown(sockets=[sock])
             self._worker.shutdown(wait=True)
 

@@ -7,7 +7,11 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-__all__ = ["html_to_text", "plural"]
+__all__ = ["MAX_TITLE_CHARS", "cap_title", "html_to_text", "plural"]
+
+MAX_TITLE_CHARS = 500
+"""The longest title stored: headlines run to about 100 characters; a title of
+megabytes is a broken or hostile feed, and would fill every page it is shown on."""
 
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 _BLANKS = re.compile(r"[ \t\r\f\v]+")
@@ -38,6 +42,16 @@ def html_to_text(html: str) -> str:
 def _tidy(text: str) -> str:
     lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def cap_title(title: str) -> str:
+    """``title`` stripped and, past :data:`MAX_TITLE_CHARS`, cut at a word with "…"."""
+    title = title.strip()
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title[: MAX_TITLE_CHARS - 1]
+    space = cut.rfind(" ", MAX_TITLE_CHARS // 2)
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:

@@ -216,7 +216,9 @@ class Article:
     The copy fields are filled by the copies-and-stories stage: ``copy_of`` is
     the id of the group's original (``None`` for an original or a lone
     article), ``original_url`` and ``original_reason`` say which copy was
-    judged the original and why, ``story`` is the story id.
+    judged the original and why, ``story`` is the story id. ``page_attempts``
+    counts failed tries at its page and ``page_error`` says what the last one
+    met.
     """
 
     id: str
@@ -243,6 +245,8 @@ class Article:
     original_url: str | None = None
     original_reason: str | None = None
     story: str | None = None
+    page_attempts: int = 0
+    page_error: str | None = None
 
 
 # --- the pure stages' inputs and outputs ------------------------------------

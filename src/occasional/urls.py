@@ -7,7 +7,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from .exceptions import InvalidURLError
 from .stories.urls import is_tracking_param
 
-__all__ = ["check_url", "output_url", "strip_tracking"]
+__all__ = ["MAX_URL_CHARS", "check_url", "output_url", "page_url", "strip_tracking"]
+
+MAX_URL_CHARS = 2048
+"""The longest URL occasional stores or fetches (the sitemaps.org limit, and what
+browsers and servers reliably handle); a longer one is a mistake or an attack."""
 
 _SHOWN_SCHEMES = frozenset({"http", "https", "mailto"})
 # RFC 3986 reserved and unreserved characters, and "%" so existing escapes stay.
@@ -38,7 +42,28 @@ def check_url(url: str) -> str:
         )
     if not parts.hostname or any(ch.isspace() for ch in candidate):
         raise InvalidURLError(f"{url!r} is not a valid URL: it has no host or contains spaces")
+    if len(candidate) > MAX_URL_CHARS:
+        raise InvalidURLError(
+            f"{candidate[:60]!r}… is {len(candidate):,} characters long; "
+            f"URLs longer than {MAX_URL_CHARS:,} are refused"
+        )
     return candidate
+
+
+def page_url(value: str | None) -> str | None:
+    """``value`` when a page can be fetched from it (an absolute http(s) URL of at
+    most :data:`MAX_URL_CHARS`), else ``None``: ``mailto:``, ``javascript:``,
+    ``data:``, a bare id. Cheap, for every feed entry; never raises."""
+    if not value or len(value) > MAX_URL_CHARS:
+        return None
+    head = value[:8].lower()
+    if head.startswith("https://"):
+        host = value[8:9]
+    elif head.startswith("http://"):
+        host = value[7:8]
+    else:
+        return None
+    return value if host and host not in "/?#" else None
 
 
 def strip_tracking(url: str) -> str:

@@ -25,11 +25,14 @@ _OFFSET_NO_COLON = re.compile(r"([+-]\d\d)(\d\d)$")
 _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 
 
-def _as_utc(value: datetime) -> datetime:
+def _as_utc(value: datetime) -> datetime | None:
     if value.tzinfo is None:
         # A page that gives no offset is read as UTC: a guess, but a stable one.
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 or 9999 pushed out of range by its offset
+        return None
 
 
 def _from_iso(text: str) -> datetime | None:
@@ -43,7 +46,7 @@ def _from_iso(text: str) -> datetime | None:
 def _from_rfc2822(text: str) -> datetime | None:
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
@@ -51,7 +54,8 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     """An aware UTC datetime from an ISO 8601 or RFC 2822 string, else None.
 
     Dates before 1995 or more than a day after ``now`` (when given) are
-    rejected as typos or placeholders.
+    rejected as typos or placeholders, and so are times pushed outside the
+    years 1-9999 by their offset. Never raises.
     """
     if not text:
         return None
@@ -60,7 +64,7 @@ def parse_date(text: str | None, now: datetime | None = None) -> datetime | None
     if found is None:
         return None
     found = _as_utc(found)
-    if found < _EARLIEST or (now is not None and (found - now).days >= 1):
+    if found is None or found < _EARLIEST or (now is not None and (found - now).days >= 1):
         return None
     return found
 

@@ -35,6 +35,8 @@ ARTICLE_TYPES = frozenset(
 # A JSON-LD block larger than this is a data dump, not page metadata.
 _MAX_BLOCK_CHARS = 1_000_000
 _MAX_NODES = 2_000
+# Lists of lists this deep around one image are not metadata anyone meant.
+_MAX_LIST_DEPTH = 8
 
 
 def _load(text: str) -> Any:
@@ -43,7 +45,7 @@ def _load(text: str) -> Any:
     try:
         # strict=False: pages routinely leave raw newlines inside strings.
         return json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than any real page
         return None
 
 
@@ -81,23 +83,33 @@ def find_article(blocks: list[str]) -> dict[str, Any] | None:
 
 def names_of(value: Any) -> list[str]:
     """Names from a schema.org person/organisation value (str, dict or list)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        name = value.get("name")
-        return [name] if isinstance(name, str) else []
-    if isinstance(value, list):
-        return [name for item in value for name in names_of(item)]
-    return []
+    names: list[str] = []
+    # A stack, not recursion: a page may nest lists as deep as its JSON parser allows.
+    stack = [value]
+    for _ in range(_MAX_NODES):
+        if not stack:
+            break
+        item = stack.pop()
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, str):
+                names.append(name)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return names
 
 
 def url_of(value: Any) -> str | None:
     """A URL from a schema.org image/URL value (str, ImageObject or list)."""
+    for _ in range(_MAX_LIST_DEPTH):
+        if not (isinstance(value, list) and value):
+            break
+        value = value[0]
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         found = value.get("url") or value.get("@id") or value.get("contentUrl")
         return found if isinstance(found, str) else None
-    if isinstance(value, list) and value:
-        return url_of(value[0])
     return None

@@ -22,6 +22,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
+from ..urls import page_url
 from .dates import parse_date
 from .jsonld import find_article, names_of, url_of
 from .language import normalise_language
@@ -187,9 +188,14 @@ def _strip_site(title: str | None, site: str | None) -> str | None:
 
 
 def _absolute(value: str | None, url: str | None) -> str | None:
+    # Only http(s): a canonical "javascript:" or an image "data:" URI is no link to keep or show.
     if not value:
         return None
-    return urljoin(url, value) if url else value
+    try:
+        joined = urljoin(url, value) if url else value
+    except ValueError:  # a malformed URL, such as an unclosed IPv6 bracket
+        return None
+    return page_url(joined)
 
 
 def _site_name(raw: RawMeta, article: dict[str, Any] | None) -> str | None:
@@ -229,9 +235,10 @@ def _language(raw: RawMeta, article: dict[str, Any] | None) -> str | None:
 def read_metadata(root: HtmlElement, url: str | None, now: datetime | None = None) -> PageMetadata:
     """Decide every metadata field of the page rooted at ``root``.
 
-    ``url`` resolves relative canonical and image links; ``now`` (optional)
-    rejects dates in the future. Pure and read-only: the tree is unchanged.
-    Never raises for odd markup; a field it cannot read is None.
+    ``url`` resolves relative canonical and image links, and only http(s)
+    ones are kept; ``now`` (optional) rejects dates in the future. Pure and
+    read-only: the tree is unchanged. Never raises for odd markup; a field it
+    cannot read is None.
     """
     raw = read_raw_meta(root)
     article = find_article(raw.ld_blocks)

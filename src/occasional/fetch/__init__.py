@@ -3,7 +3,8 @@
 - :class:`Fetcher` — every network read goes through it (``async with``).
 - :class:`AddressGuard` — refuses private, loopback, … destinations.
 - :class:`RobotsCache` — robots.txt per origin, with Crawl-delay.
-- :func:`decide` / :func:`due` — the pure "what to poll when" decider.
+- :func:`decide` / :func:`due` — the pure "what to poll when" decider, and
+  :func:`page_retry_at`, when to try a failed article page again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .schedule import (
     due,
     outcome_from_error,
     outcome_from_response,
+    page_retry_at,
 )
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "due",
     "outcome_from_error",
     "outcome_from_response",
+    "page_retry_at",
     "parse_retry_after",
     "parse_url",
 ]

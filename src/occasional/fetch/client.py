@@ -183,7 +183,8 @@ class Fetcher:
         text = str(url)
         if not await self.robots.allowed(self, text):
             message = f"robots.txt of {url.host} forbids {text} to our User-Agent; it is skipped"
-            raise RobotsDisallowedError(self.robots.note(text) or message, text)
+            note = self.robots.note(text)
+            raise RobotsDisallowedError(note or message, text, temporary=note is not None)
         await self._hosts.wait_turn(url.host or "", self.robots.crawl_delay(text))
 
     def _count_redirect(self, chain: _Chain, first: URL) -> None:

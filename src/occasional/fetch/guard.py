@@ -15,6 +15,7 @@ Raises :class:`~occasional.exceptions.BlockedAddressError`.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 
@@ -67,13 +68,28 @@ def _unmap(address: IPAddress) -> IPAddress:
     return address
 
 
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}$", re.I)
+
+
+def _numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a short, decimal, octal or hex host means ("127.1",
+    "2130706433", "0177.0.0.1", "0x7f.1"), as the C resolver reads it; else None."""
+    if not _NUMERIC_HOST.match(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 class AddressGuard:
     """Decides whether an IP address may be fetched from.
 
     Built by the Fetcher from ``fetch.allow_networks``; pure (no I/O). Public
     unicast addresses pass; loopback, private, link-local, multicast,
-    reserved and unspecified ones (IPv4 and IPv6, IPv4-mapped IPv6 included)
-    are refused unless inside an allowed network.
+    reserved and unspecified ones (IPv4 and IPv6, IPv4-mapped IPv6 included,
+    and the short, decimal, octal and hex IPv4 forms such as ``127.1`` or
+    ``2130706433``) are refused unless inside an allowed network.
     """
 
     def __init__(self, allow_networks: Iterable[str] = ()) -> None:
@@ -96,7 +112,10 @@ class AddressGuard:
         try:
             address = _unmap(ipaddress.ip_address(ip.split("%", 1)[0]))
         except ValueError:
-            return _NOT_IP
+            numeric = _numeric_ipv4(ip)
+            if numeric is None:
+                return _NOT_IP
+            address = numeric
         if any(address in net for net in self.allowed):
             return None
         for prop, kind in _KINDS:
@@ -118,7 +137,7 @@ class AddressGuard:
         """:meth:`check_url` for a host already parsed out of ``url`` (the Fetcher's hot path)."""
         reason = self.refusal(host) if host else _NOT_IP
         if reason is not None and reason != _NOT_IP:
-            self._refuse(host, reason, url)
+            self._refuse(str(_numeric_ipv4(host) or host), reason, url)
 
     @staticmethod
     def _refuse(ip: str, reason: str, url: str) -> None:

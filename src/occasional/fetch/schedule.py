@@ -6,7 +6,9 @@ asks :func:`decide` for a :class:`PollDecision` and stores it::
 
     due(sources, now) | poll | outcome_from_* | decide(source, outcome, now, bounds, rng) | store
 
-The rules, in order of precedence:
+:func:`page_retry_at` is the same kind of decision for one article's page.
+
+The rules for sources, in order of precedence:
 
 - **410 Gone** disables the source, with the reason and date (the only way
   a source is ever disabled here).
@@ -31,7 +33,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..config import PollSettings
-from ..exceptions import FetchError, HTTPStatusError
+from ..exceptions import (
+    BlockedAddressError,
+    ExtractionError,
+    FetchError,
+    HTTPStatusError,
+    OccasionalError,
+    ResponseTooLargeError,
+    RobotsDisallowedError,
+    StorageError,
+)
 from ..types import FeedData, FetchResponse, Source
 from .headers import cache_max_age
 
@@ -45,6 +56,7 @@ __all__ = [
     "due",
     "outcome_from_error",
     "outcome_from_response",
+    "page_retry_at",
 ]
 
 POLL_KINDS = frozenset({"ok", "not_modified", "error", "gone", "rate_limited", "moved"})
@@ -262,3 +274,45 @@ def due(sources: Iterable[Source], now: datetime) -> list[Source]:
     """The enabled sources to poll at ``now``: never polled first, then most overdue."""
     ready = [s for s in sources if _is_due(s, now)]
     return sorted(ready, key=lambda s: (s.next_poll is not None, s.next_poll or now, s.id))
+
+
+# --- article pages -----------------------------------------------------------------
+
+#: How many times a page is tried before its article keeps the feed's text for good.
+PAGE_ATTEMPTS = 4
+#: The wait after a page's first failure; each later one waits four times longer
+#: (10 min, 40 min, 2 h 40 min): news pages matter for a day, not a week.
+PAGE_RETRY_BASE = timedelta(minutes=10)
+_PAGE_RETRY_CAP = timedelta(days=1)
+# Answers that will not change by asking again soon.
+_PAGE_FINAL_STATUS = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 451})
+
+
+def page_retry_at(error: BaseException, attempts: int, now: datetime) -> datetime | None:
+    """When to try a page again after its ``attempts``-th failure, or None to stop.
+
+    A failure the page itself causes (robots.txt forbids it, a refused address,
+    a 404, no article text, too large, not a URL) is final; the others (timeouts,
+    5xx, 429, a cut connection, robots.txt unreadable, anything unexpected) are
+    retried up to :data:`PAGE_ATTEMPTS` tries in all, waiting
+    ``PAGE_RETRY_BASE × 4^(attempts-1)`` or what ``Retry-After`` asks, if longer
+    (at most a day). Pure; never raises.
+    """
+    if attempts >= PAGE_ATTEMPTS or _page_failure_is_final(error):
+        return None
+    wait = PAGE_RETRY_BASE * (1 << 2 * max(attempts - 1, 0))  # × 4 per failure
+    if isinstance(error, HTTPStatusError) and error.retry_after:
+        wait = max(wait, timedelta(seconds=min(error.retry_after, 86_400)))
+    return now + min(wait, _PAGE_RETRY_CAP)
+
+
+def _page_failure_is_final(error: BaseException) -> bool:
+    if isinstance(error, RobotsDisallowedError):
+        return not error.temporary
+    if isinstance(error, HTTPStatusError):
+        return error.status in _PAGE_FINAL_STATUS
+    if isinstance(error, BlockedAddressError | ResponseTooLargeError | ExtractionError):
+        return True
+    # Ours but not a fetch failure (InvalidURLError, a bad setting): asking again changes
+    # nothing. A fetch failure, a storage failure or anything unexpected may pass.
+    return isinstance(error, OccasionalError) and not isinstance(error, FetchError | StorageError)

@@ -14,19 +14,24 @@ storage). One poll cycle, drawn as shell pseudocode::
         storage update_source $(decide $source $outcome $new $now)  # next poll, backoff
         storage record_fetch $source $outcome
     done
-    for article in $new; do                                    # parallel, robots.txt
-        page=$(fetcher get $article.url --check-robots)
-        storage set_article_page $article $(extract_page $page || feed content)
-    done
+    for article in $(storage due_pages $now); do              # parallel, robots.txt
+        page=$(fetcher get $article.url --check-robots)         # new or waiting to retry
+        storage set_article_page $article $(extract_page $page) \
+          || storage record_page_failure $article --retry-at … --fallback-text $feed
+    done                                                       # all within poll.deadline
     storage set_copies  $(find_copies $(window))               # pure
     storage set_stories $(cluster_stories $(window) --previous) # pure
 
 Polls are committed in batches, each its own transaction, so a crash mid-poll
 loses nothing already committed (the sources of an unfinished batch are simply
-polled again), and a failing source never stops the others.
+polled again). A stored entry's page stays due until it is stored or given up,
+so a crash before the pages loses none of them either. Nothing one source or one
+page does (bad values, a parser's bug) stops the others: it becomes that
+source's or that page's error.
 """
 
-from .pages import fetch_page, fetch_pages
+from .cycle import poll_cycle
+from .pages import fetch_page, fetch_pages, page_of
 from .poll import (
     PageResult,
     PollContext,
@@ -47,6 +52,8 @@ __all__ = [
     "entries_to_intents",
     "fetch_page",
     "fetch_pages",
+    "page_of",
+    "poll_cycle",
     "poll_one",
     "poll_sources",
     "refresh_stories",

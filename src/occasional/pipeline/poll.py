@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from ..config import Config
-from ..exceptions import (
-    FetchError,
-    OccasionalError,
-)
+from ..exceptions import FetchError, OccasionalError, describe
 from ..fetch.client import Fetcher
 from ..fetch.schedule import (
     PollBounds,
@@ -23,7 +21,7 @@ from ..fetch.schedule import (
     outcome_from_error,
     outcome_from_response,
 )
-from ..sources import parse_feed, parse_sitemap, sitemap_as_feed
+from ..sources import newest_entries, parse_feed, parse_sitemap, sitemap_as_feed
 from ..storage.base import (
     ArticleIntent,
     FetchLogEntry,
@@ -33,7 +31,9 @@ from ..storage.base import (
     make_article_id,
 )
 from ..storage.batch import BatchWriter
+from ..text import cap_title, html_to_text
 from ..types import EntryData, FeedData, FetchResponse, Source
+from ..urls import page_url
 
 __all__ = [
     "PageResult",
@@ -86,28 +86,63 @@ class PollReport:
 
 
 def entries_to_intents(source: Source, feed: FeedData, now: datetime) -> list[ArticleIntent]:
-    """Turn parsed entries into intents to store; entries without identity are dropped."""
-    return [_intent(source, entry, now) for entry in feed.entries if entry.key]
+    """Turn parsed entries into intents to store; entries without identity are dropped.
+
+    An entry's URL is its link, else its guid when that is a URL; only an
+    http(s) URL counts (never ``javascript:``, ``data:``, ``mailto:``), and one
+    over :data:`~occasional.urls.MAX_URL_CHARS` does not. An entry with no such
+    URL has no page: it points to the site, keeps the feed's text and is
+    never fetched. Titles are capped at :data:`~occasional.text.MAX_TITLE_CHARS`,
+    and a time more than a day ahead of ``now`` is unknown.
+    """
+    home = page_url(source.site_url) or page_url(feed.link) or source.url
+    wants_page = source.settings.fetch_full
+    return [_intent(source, entry, now, home, wants_page) for entry in feed.entries if entry.key]
 
 
-def _intent(source: Source, entry: EntryData, now: datetime) -> ArticleIntent:
+def _intent(
+    source: Source, entry: EntryData, now: datetime, home: str, wants_page: bool
+) -> ArticleIntent:
+    url = page_url(entry.link) or page_url(entry.guid)
+    key = _entry_key(entry.key)
     return ArticleIntent(
-        id=make_article_id(source.id, entry.key),
+        id=make_article_id(source.id, key),
         fetched=now,
         source_id=source.id,
-        entry_key=entry.key,
-        url=entry.link or entry.guid or source.url,
-        title=(entry.title or "").strip(),
+        entry_key=key,
+        url=url or home,
+        title=cap_title(entry.title or ""),
         summary=entry.summary,
         content=entry.content,
         authors=entry.authors,
-        published=entry.published,
-        updated=entry.updated,
+        published=_not_ahead(entry.published, now),
+        updated=_not_ahead(entry.updated, now),
         categories=entry.categories,
         enclosures=tuple(
-            {"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures
+            {"url": e.url, "type": e.type, "length": e.length}
+            for e in entry.enclosures
+            if page_url(e.url)
         ),
+        text=None if url else html_to_text(entry.content or entry.summary or "") or None,
+        page_due=now if url and wants_page else None,
     )
+
+
+# Keys this long are hashed: an index refuses them (PostgreSQL's B-tree rows stop
+# at about 2.7 kB), and a key of megabytes is a broken feed's title.
+_MAX_KEY_CHARS = 512
+_AHEAD = timedelta(days=1)
+
+
+def _entry_key(key: str) -> str:
+    if len(key) <= _MAX_KEY_CHARS:
+        return key
+    return "blake2b:" + hashlib.blake2b(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _not_ahead(when: datetime | None, now: datetime) -> datetime | None:
+    # A year-9999 date would keep an article "newest" for ever.
+    return when if when is None or when <= now + _AHEAD else None
 
 
 # --- polling ------------------------------------------------------------------
@@ -124,15 +159,14 @@ _PARSE_INLINE_BYTES = 256 * 1024
 _Read = tuple[FetchResponse, FeedData | None] | PollOutcome
 
 
-async def _read_source(
-    fetcher: Fetcher, source: Source, now: datetime
-) -> tuple[FetchResponse, FeedData | None]:
+async def _read_source(ctx: PollContext, source: Source) -> tuple[FetchResponse, FeedData | None]:
+    fetcher = ctx.fetcher
     response = await fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
     if response.not_modified:
         return response, None
     if source.kind == "sitemap":
-        return response, await _read_sitemap(fetcher, response, source, now)
-    return response, await _parse(response)
+        return response, await _read_sitemap(fetcher, response, source, ctx.now)
+    return response, newest_entries(await _parse(response), ctx.config.poll.max_entries)
 
 
 async def _parse(response: FetchResponse) -> FeedData:
@@ -169,11 +203,14 @@ class PollContext:
 
 async def _fetch_and_parse(ctx: PollContext, source: Source) -> _Read:
     try:
-        return await _read_source(ctx.fetcher, source, ctx.now)
+        return await _read_source(ctx, source)
     except FetchError as exc:
         return outcome_from_error(exc)
     except OccasionalError as exc:  # the answer was unusable; the other sources go on
         return PollOutcome(kind="error", error=str(exc))
+    except Exception as exc:  # a parser's bug is this source's error, not the poll's end
+        log.debug("reading %s failed unexpectedly", source.url, exc_info=True)
+        return PollOutcome(kind="error", error=f"could not read the feed: {describe(exc)}")
 
 
 def _outcome(read: _Read, new_entries: int) -> PollOutcome:
@@ -188,20 +225,33 @@ def _outcome(read: _Read, new_entries: int) -> PollOutcome:
 
 async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> SourceResult:
     """Poll one source and store, in ``writer``'s next batch, what it gave and when to
-    poll it next; never raises (a failed write is reported as an error result)."""
+    poll it next. Never raises but for cancellation: whatever goes wrong is stored
+    as this source's error where it can be, and always reported in the result."""
+    try:
+        return await _poll_one(ctx, source, writer)
+    except Exception as exc:  # see the docstring: one source never stops the others
+        log.debug("polling %s failed unexpectedly", source.url, exc_info=True)
+        error = f"not stored: {exc}" if isinstance(exc, OccasionalError) else describe(exc)
+        log.warning("could not poll %s: %s", source.url, error)
+        return SourceResult(source.id, source.url, "error", error=error)
+
+
+async def _poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> SourceResult:
     read = await _fetch_and_parse(ctx, source)
-    response, feed = (None, None) if isinstance(read, PollOutcome) else read
+    try:
+        intents = _intents(ctx, source, read)
+    except Exception as exc:  # a bug in turning entries into rows: store the error instead
+        log.debug("the entries of %s could not be stored", source.url, exc_info=True)
+        read = PollOutcome(kind="error", error=f"could not store its entries: {describe(exc)}")
+        intents = []
+    response = None if isinstance(read, PollOutcome) else read[0]
     moved = response.permanent_redirect if response is not None else None
     # Checked before queueing: settling runs inside the batch's transaction, without reads.
     taken = moved is not None and _taken(ctx.storage, moved, source.id)
-    intents = entries_to_intents(source, feed, ctx.now) if feed is not None else []
     settle = partial(_settle, ctx, source, read, taken)
-    try:
-        new = await writer.write(PollWrite(source.id, intents, settle))
-    except OccasionalError as exc:
-        log.warning("could not store the poll of %s: %s", source.url, exc)
-        return SourceResult(source.id, source.url, "error", error=f"not stored: {exc}")
+    new = await writer.write(PollWrite(source.id, intents, settle))
     outcome = _outcome(read, len(new))
+    feed = None if isinstance(read, PollOutcome) else read[1]
     return SourceResult(
         source_id=source.id,
         url=source.url,
@@ -211,6 +261,11 @@ async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> Sou
         http_status=outcome.http_status,
         error=outcome.error,
     )
+
+
+def _intents(ctx: PollContext, source: Source, read: _Read) -> list[ArticleIntent]:
+    feed = None if isinstance(read, PollOutcome) else read[1]
+    return entries_to_intents(source, feed, ctx.now) if feed is not None else []
 
 
 def _settle(
@@ -254,7 +309,7 @@ def _source_change(
     if decision.disabled_reason:
         values["disabled_reason"] = decision.disabled_reason
     if feed is not None and feed.title and not source.title:
-        values["title"] = feed.title.strip()
+        values["title"] = cap_title(feed.title)
     if response is not None and not response.not_modified:
         values["etag"] = response.etag
         values["last_modified"] = response.last_modified
@@ -280,11 +335,16 @@ def _taken(storage: Storage, url: str, source_id: str) -> bool:
 
 
 async def poll_sources(
-    ctx: PollContext, sources: Sequence[Source], progress: Progress | None = None
+    ctx: PollContext,
+    sources: Sequence[Source],
+    progress: Progress | None = None,
+    report: PollReport | None = None,
 ) -> PollReport:
     """Poll ``sources`` concurrently, as many at once as the fetcher allows, commit them
-    in batches (each batch one transaction), and report."""
-    report = PollReport()
+    in batches (each batch one transaction), and report (into ``report`` when given,
+    so a caller that cancels this keeps what finished). Never raises but for
+    cancellation; polls already queued for a batch are stored even then."""
+    report = PollReport() if report is None else report
     queue = iter(sources)  # shared by the workers: each source is taken once
 
     async def work(writer: BatchWriter) -> None:

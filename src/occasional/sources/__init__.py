@@ -4,7 +4,8 @@ Everything here is pure (bytes or text in, values out, no network). The
 fetcher gets the bytes; the pipeline calls these:
 
 - :func:`parse_feed` — RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1
-  to :class:`~occasional.types.FeedData`; :func:`looks_like_html` after a
+  to :class:`~occasional.types.FeedData`, :func:`newest_entries` to cap
+  one; :func:`looks_like_html` after a
   :class:`~occasional.exceptions.FeedParseError` says whether to try
   autodiscovery;
 - :func:`discover_feed_links`, :func:`common_feed_urls`,
@@ -21,7 +22,13 @@ from occasional.sources.discover import (
     discover_feed_links,
     sitemap_urls_from_robots,
 )
-from occasional.sources.feeds import PARSERS, FeedParser, looks_like_html, parse_feed
+from occasional.sources.feeds import (
+    PARSERS,
+    FeedParser,
+    looks_like_html,
+    newest_entries,
+    parse_feed,
+)
 from occasional.sources.opml import OPMLDocument, OPMLOutline, parse_opml, write_opml
 from occasional.sources.sitemaps import (
     MAX_UNCOMPRESSED,
@@ -43,6 +50,7 @@ __all__ = [
     "common_feed_urls",
     "discover_feed_links",
     "looks_like_html",
+    "newest_entries",
     "parse_feed",
     "parse_opml",
     "parse_sitemap",

@@ -3,7 +3,8 @@
 :func:`parse_json_feed` is registered for the ``json`` kind by
 :mod:`occasional.sources.feeds`. It raises
 :class:`~occasional.exceptions.FeedParseError` for JSON that is not a JSON
-Feed; items that are not objects are skipped and listed in ``errors``.
+Feed; items that are not objects, or that cannot be read, are skipped and
+listed in ``errors``. Fields of the wrong type are read as absent.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import html
 import json
 from typing import Any
 
-from occasional.exceptions import FeedParseError
+from occasional.exceptions import FeedParseError, describe
 from occasional.sources._values import absolute_url, clean_text, parse_date, to_int
 from occasional.types import Enclosure, EntryData, FeedData
 
@@ -58,10 +59,13 @@ def _items(items: object, url: str) -> tuple[tuple[EntryData, ...], tuple[str, .
     entries: list[EntryData] = []
     errors: list[str] = []
     for number, item in enumerate(items, 1):
-        if isinstance(item, dict):
-            entries.append(_entry(item, url))
-        else:
+        if not isinstance(item, dict):
             errors.append(f"item {number} is not an object; skipped")
+            continue
+        try:
+            entries.append(_entry(item, url))
+        except Exception as exc:  # a value shape no reader below expected: lose one item only
+            errors.append(f"item {number} could not be read ({describe(exc)}); skipped")
     return tuple(entries), tuple(errors)
 
 
@@ -76,9 +80,15 @@ def _entry(item: dict[str, Any], url: str) -> EntryData:
         authors=_authors(item),
         published=parse_date(item.get("date_published")),
         updated=parse_date(item.get("date_modified")),
-        categories=tuple(t.strip() for t in item.get("tags") or () if isinstance(t, str)),
+        categories=_tags(item.get("tags")),
         enclosures=_attachments(item.get("attachments"), url),
     )
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    # The spec says an array of strings; a lone string is read as one tag, anything else as none.
+    tags = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(t.strip() for t in tags if isinstance(t, str) and t.strip())
 
 
 def _content(item: dict[str, Any]) -> str | None:

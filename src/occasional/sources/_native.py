@@ -221,7 +221,8 @@ def _date(value: object) -> datetime | None:
             return parse_date(value)
         if parsed.tzinfo is UTC:
             return parsed
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        # parse_date turns an offset that pushes the year out of range into None.
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parse_date(parsed)
     return None
 
 

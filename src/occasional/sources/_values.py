@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -15,11 +16,15 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser.datetimes
 
+from occasional.exceptions import describe
+from occasional.types import EntryData
+
 __all__ = [
     "absolute_url",
     "clean_text",
     "is_http_url",
     "parse_date",
+    "read_entries",
     "struct_to_datetime",
     "to_int",
 ]
@@ -30,7 +35,8 @@ def parse_date(value: object) -> datetime | None:
 
     ISO 8601 and RFC 822 are tried first because they cover nearly every
     real feed cheaply; feedparser's date handlers take the odd rest.
-    Returns ``None`` for anything unreadable.
+    Returns ``None`` for anything unreadable, including times that fall
+    outside the years 1-9999 once their offset is applied.
     """
     if isinstance(value, datetime):
         return _as_utc(value)
@@ -44,9 +50,12 @@ def parse_date(value: object) -> datetime | None:
             pass
     try:
         return _as_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         pass
-    return struct_to_datetime(feedparser.datetimes._parse_date(text))
+    try:
+        return struct_to_datetime(feedparser.datetimes._parse_date(text))
+    except (TypeError, ValueError, IndexError, OverflowError):  # its handlers are many and old
+        return None
 
 
 def struct_to_datetime(value: Any) -> datetime | None:
@@ -59,11 +68,14 @@ def struct_to_datetime(value: Any) -> datetime | None:
         return None
 
 
-def _as_utc(value: datetime) -> datetime:
+def _as_utc(value: datetime) -> datetime | None:
     # Feeds that give no offset almost always mean UTC (or do not know).
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 or 9999 pushed out of range by its offset
+        return None
 
 
 def absolute_url(value: object, base: str) -> str | None:
@@ -107,3 +119,25 @@ def to_int(value: object) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def read_entries(
+    raw: Iterable[Any], read: Callable[[Any, str], EntryData], url: str
+) -> tuple[tuple[EntryData, ...], tuple[str, ...]]:
+    """Every raw entry converted by ``read``, and what was skipped.
+
+    An entry whose values have a shape ``read`` did not expect is skipped and
+    said, so one odd entry never costs the feed its others.
+    """
+    entries: list[EntryData] = []
+    failures: list[str] = []
+    for number, item in enumerate(raw, 1):
+        try:
+            entries.append(read(item, url))
+        except Exception as exc:  # see the docstring: any failure is this entry's alone
+            failures.append(f"entry {number} ({describe(exc)})")
+    if not failures:
+        return tuple(entries), ()
+    more = f"; and {len(failures) - 3} more" if len(failures) > 3 else ""
+    shown = "; ".join(failures[:3]) + more
+    return tuple(entries), (f"{len(failures)} entries could not be read and were skipped: {shown}",)

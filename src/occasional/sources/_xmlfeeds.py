@@ -36,6 +36,7 @@ from occasional.sources._values import (
     absolute_url,
     clean_text,
     parse_date,
+    read_entries,
     struct_to_datetime,
     to_int,
 )
@@ -73,7 +74,7 @@ def parse_xml_feed(body: bytes, url: str, charset: str | None = None) -> FeedDat
     if not slow.entries and not _is_feed(head, slow):
         found = fast_error or "no feed elements"
         raise FeedParseError(f"got an XML document <{head.root}>, not a feed ({found})", url)
-    return _with_head(slow, head, slow.errors)
+    return _with_head(slow, head, ())
 
 
 def _repaired(head: XMLHead) -> XMLHead:
@@ -117,7 +118,8 @@ def _is_feed(head: XMLHead, slow: FeedData) -> bool:
 
 
 def _with_head(feed: FeedData, head: XMLHead, extra: tuple[str, ...]) -> FeedData:
-    return _finish(feed, head, head.body, (*head.errors, *extra, *_truncation(head)))
+    errors = (*head.errors, *feed.errors, *extra, *_truncation(head))
+    return _finish(feed, head, head.body, errors)
 
 
 def _finish(feed: FeedData, head: XMLHead, scan: bytes, errors: tuple[str, ...]) -> FeedData:
@@ -149,13 +151,15 @@ def _truncation(head: XMLHead) -> tuple[str, ...]:
 
 def _from_fast(doc: Any, url: str, head: XMLHead) -> FeedData:
     feed = doc.get("feed") or {}
+    entries, errors = read_entries(doc["entries"], _fast_entry, url)
     return FeedData(
         title=clean_text(feed.get("title")),
         link=absolute_url(feed.get("link"), url),
-        entries=tuple(_fast_entry(entry, url) for entry in doc["entries"]),
+        entries=entries,
         format=head.format,
         description=clean_text(feed.get("subtitle")),
         language=clean_text(feed.get("language")),
+        errors=errors,
     )
 
 
@@ -199,14 +203,15 @@ def _run_slow(data: bytes, url: str) -> FeedData:
     )
     feed = parsed.get("feed") or {}
     problem = parsed.get("bozo_exception")
+    entries, errors = read_entries(parsed.get("entries") or (), _slow_entry, url)
     return FeedData(
         title=clean_text(feed.get("title")),
         link=absolute_url(feed.get("link"), url),
-        entries=tuple(_slow_entry(entry, url) for entry in parsed.get("entries") or ()),
+        entries=entries,
         format=_FP_FORMATS.get(str(parsed.get("version")), str(parsed.get("version") or "")),
         description=clean_text(feed.get("subtitle")),
         language=clean_text(feed.get("language")),
-        errors=(f"malformed XML: {problem}",) if problem else (),
+        errors=((f"malformed XML: {problem}",) if problem else ()) + errors,
     )
 
 

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Final
 
 from occasional.exceptions import FeedParseError
 from occasional.sources._jsonfeed import parse_json_feed
 from occasional.sources._prolog import XML_STARTS
 from occasional.sources._xmlfeeds import parse_xml_feed
-from occasional.types import FeedData
+from occasional.types import EntryData, FeedData
 
-__all__ = ["PARSERS", "FeedParser", "looks_like_html", "parse_feed"]
+__all__ = ["PARSERS", "FeedParser", "looks_like_html", "newest_entries", "parse_feed"]
 
 FeedParser = Callable[[bytes, str, str | None], FeedData]
 """``parser(body, url, charset) -> FeedData``; raises FeedParseError."""
@@ -61,6 +63,33 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> FeedDa
     """
     kind = _sniff(body, url)
     return PARSERS[kind](body, url, _charset(content_type))
+
+
+def newest_entries(feed: FeedData, limit: int) -> FeedData:
+    """``feed`` with at most ``limit`` entries: the newest by their dates, then in the
+    feed's own order; a feed cut down says so in ``errors``. Pure; never raises.
+
+    A feed of 100,000 entries is an archive or an attack, and storing (and fetching
+    the pages of) all of them on every poll would take minutes and gigabytes.
+    """
+    if len(feed.entries) <= limit:
+        return feed
+    order = sorted(range(len(feed.entries)), key=lambda i: _age_key(feed.entries[i], i))
+    kept = tuple(feed.entries[i] for i in sorted(order[:limit]))
+    note = (
+        f"the feed holds {len(feed.entries):,} entries; only the newest {limit:,} were read "
+        "(poll.max_entries)"
+    )
+    return replace(feed, entries=kept, errors=(*feed.errors, note))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _age_key(entry: EntryData, position: int) -> tuple[bool, float, int]:
+    # Dated entries first, newest first; undated ones after them, in feed order.
+    when = entry.published or entry.updated
+    return (when is None, -(when - _EPOCH).total_seconds() if when else 0.0, position)
 
 
 def looks_like_html(body: bytes | str) -> bool:

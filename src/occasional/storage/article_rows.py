@@ -81,6 +81,8 @@ def to_article(row: Row[Any]) -> Article:
         original_url=row.original_url,
         original_reason=row.original_reason,
         story=row.story_id,
+        page_attempts=row.page_attempts,
+        page_error=row.page_error,
     )
 
 
@@ -96,8 +98,9 @@ def articles_by_ids(connection: Connection, ids: Sequence[str]) -> dict[str, Art
 def insert_row(item: ArticleIntent, now: datetime) -> dict[str, Any]:
     """The articles row for a new entry.
 
-    Its ``text`` stays empty until :meth:`set_article_page`: feed content is
-    often HTML, and turning it into text is the pipeline's call, not ours.
+    Its ``text`` is what the intent carries, usually nothing until
+    :meth:`set_article_page`: feed content is often HTML, and turning it into
+    text is the pipeline's call, not ours.
     """
     fetched = item.fetched or now
     return {
@@ -108,7 +111,7 @@ def insert_row(item: ArticleIntent, now: datetime) -> dict[str, Any]:
         "title": item.title,
         "summary": item.summary,
         "content": item.content,
-        "text": None,
+        "text": item.text,
         "authors": list(item.authors),
         "categories": list(item.categories),
         "enclosures": item.enclosures,
@@ -119,6 +122,7 @@ def insert_row(item: ArticleIntent, now: datetime) -> dict[str, Any]:
         "source_links": [],
         "extraction": "feed",
         "page_attempts": 0,
+        "page_due": item.page_due,
     }
 
 

@@ -108,10 +108,14 @@ class FetchLogEntry:
 class ArticleIntent:
     """A feed entry to store. ``id`` should come from :func:`make_article_id`.
 
-    ``enclosures`` is any JSON value (usually a list of objects). The stored
-    article's ``text`` stays empty until :meth:`Storage.set_article_page`.
+    ``enclosures`` is any JSON value (usually a list of objects). ``text`` is
+    the article's text when the feed alone gives it (an entry with no page);
+    otherwise it stays empty until :meth:`Storage.set_article_page`.
     ``fetched`` is when the entry was read from its feed (the current time
     when ``None``); it orders articles that carry no publication time.
+    ``page_due`` is when its page should be fetched (``None``: never); a new
+    entry keeps it until the page is stored or given up, so a poll that stops
+    between storing entries and fetching pages loses no page.
     """
 
     id: str
@@ -127,6 +131,8 @@ class ArticleIntent:
     categories: tuple[str, ...] = ()
     enclosures: Any = None
     fetched: datetime | None = None
+    text: str | None = None
+    page_due: datetime | None = None
 
 
 #: Given the ids of a poll's articles that were new, what to change on its source
@@ -276,10 +282,27 @@ class Storage(AccountStore, Protocol):
         extraction: str,
         now: datetime,
     ) -> None:
-        """Store what extraction found (pipeline). Raises ArticleNotFoundError."""
+        """Store what extraction found (pipeline); the page is no longer due.
+        Raises ArticleNotFoundError."""
 
-    def record_page_failure(self, article_id: str, error: str, now: datetime) -> None:
-        """Count a failed page fetch/extraction (pipeline). Raises ArticleNotFoundError."""
+    def record_page_failure(
+        self,
+        article_id: str,
+        error: str,
+        now: datetime,
+        *,
+        retry_at: datetime | None = None,
+        fallback_text: str | None = None,
+    ) -> None:
+        """Count a failed page fetch/extraction and keep ``error`` (pipeline). The page
+        is due again at ``retry_at``, or never when it is None. ``fallback_text`` (the
+        feed's own text) becomes the article's text while it has none.
+        Raises ArticleNotFoundError."""
+
+    def due_pages(self, now: datetime, *, since: datetime, limit: int) -> list[Article]:
+        """Articles whose page is due at ``now``, read from their feed at or after
+        ``since``, of enabled sources that want full pages; newest first, at most
+        ``limit`` (pipeline, each poll)."""
 
     def get_article(self, article_id: str) -> Article:
         """One article with its copy and story fields. Raises ArticleNotFoundError."""
@@ -295,10 +318,6 @@ class Storage(AccountStore, Protocol):
     ) -> Iterator[Article]:
         """Articles oldest first by publication (else fetch) time, ``since`` inclusive,
         ``until`` exclusive; read in pages, so a long export holds no transaction."""
-
-    def articles_without_page(self, limit: int, *, max_attempts: int = 3) -> list[Article]:
-        """Newest articles of enabled ``fetch_full`` sources with no page yet and fewer
-        than ``max_attempts`` failures (pipeline, to fetch pages)."""
 
     def count_articles(self) -> int:
         """How many articles are stored."""

@@ -180,9 +180,11 @@ articles = Table(
     Column("page_fetched", UTCDateTime),
     Column("page_attempts", Integer, nullable=False),
     Column("page_error", CleanText),
+    Column("page_due", UTCDateTime),
     Index("ix_articles_sort", "sort_at", "seq"),
     Index("ix_articles_source", "source_id", "sort_at"),
     Index("ix_articles_entry", "source_id", "entry_key"),
+    Index("ix_articles_page_due", "page_due"),
 )
 
 article_html = Table(

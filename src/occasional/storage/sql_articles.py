@@ -124,6 +124,7 @@ def _page_values(row: Row[Any], page: ExtractedPage) -> dict[str, Any]:
         "description": page.description,
         "source_links": list(page.source_links),
         "page_error": None,
+        "page_due": None,
     }
 
 
@@ -161,12 +162,25 @@ class ArticlesMixin(SqlBase):
             connection.execute(update(articles).where(articles.c.id == article_id).values(**values))
             _store_html(connection, article_id, html, now)
 
-    def record_page_failure(self, article_id: str, error: str, now: datetime) -> None:
+    def record_page_failure(
+        self,
+        article_id: str,
+        error: str,
+        now: datetime,
+        *,
+        retry_at: datetime | None = None,
+        fallback_text: str | None = None,
+    ) -> None:
         """See :meth:`Storage.record_page_failure`."""
         with self._write(f"noting a failed page of article {article_id}") as connection:
-            _find_article(connection, article_id)
-            attempts = articles.c.page_attempts + 1
-            values = {"page_attempts": attempts, "page_error": error}
+            row = _find_article(connection, article_id)
+            values: dict[str, Any] = {
+                "page_attempts": articles.c.page_attempts + 1,
+                "page_error": error,
+                "page_due": retry_at,
+            }
+            if fallback_text and not row.text:
+                values |= {"text": fallback_text, "extraction": "feed"}
             connection.execute(update(articles).where(articles.c.id == article_id).values(**values))
 
     def get_article(self, article_id: str) -> Article:
@@ -219,18 +233,18 @@ class ArticlesMixin(SqlBase):
             remaining = None if remaining is None else remaining - len(rows)
             page_query = keyset_after(query, rows[-1].sort_at, rows[-1].seq)
 
-    def articles_without_page(self, limit: int, *, max_attempts: int = 3) -> list[Article]:
-        """See :meth:`Storage.articles_without_page`."""
+    def due_pages(self, now: datetime, *, since: datetime, limit: int) -> list[Article]:
+        """See :meth:`Storage.due_pages`."""
         query = (
             article_query()
-            .where(articles.c.page_fetched.is_(None), articles.c.page_attempts < max_attempts)
+            .where(articles.c.page_due <= now, articles.c.fetched >= since)
             .where(sources.c.enabled.is_(True), sources.c.fetch_full.is_(True))
             .where(sources.c.disabled_reason.is_(None))
             .order_by(None)
             .order_by(articles.c.sort_at.desc(), articles.c.seq.desc())
             .limit(limit)
         )
-        with self._read("choosing articles to extract") as connection:
+        with self._read("choosing article pages to fetch") as connection:
             return [to_article(row) for row in connection.execute(query)]
 
     def count_articles(self) -> int:

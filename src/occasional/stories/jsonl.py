@@ -93,9 +93,11 @@ def _published(value: Any) -> datetime | None:
         raise _BadLine("'published' must be an ISO 8601 string or null")
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     except ValueError:
         raise _BadLine(f"'published' is not ISO 8601: {value[:40]!r}") from None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 pushed out of range by its offset
+        raise _BadLine(f"'published' is out of range in UTC: {value[:40]!r}") from None
 
 
 def _links(value: Any) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision: str | None = "0005"
+down_revision: str | None = "0002"
 branch_labels = None
 depends_on = None
 
