@@ -16,6 +16,8 @@ from click.testing import CliRunner, Result
 from occasional import make_engine
 from occasional.cli import cli
 
+pytestmark = pytest.mark.faults
+
 ALLOW = {"OCCASIONAL_ALLOW_NETWORKS": "127.0.0.0/8"}
 
 

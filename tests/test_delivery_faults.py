@@ -33,6 +33,8 @@ from occasional.core import Engine
 from occasional.exceptions import DeliveryError
 from test_deliver_smtp import free_port
 
+pytestmark = pytest.mark.faults
+
 
 class MailServer:
     """An aiosmtpd handler that keeps each message, and can answer, stall or refuse."""

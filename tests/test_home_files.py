@@ -17,6 +17,8 @@ from occasional import make_engine
 from occasional.cli import cli
 from occasional.exceptions import StorageError
 
+pytestmark = pytest.mark.faults
+
 
 @contextmanager
 def umask(mask: int) -> Iterator[None]:

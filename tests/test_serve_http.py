@@ -219,6 +219,7 @@ def form_of(page: str) -> tuple[str, bytes]:
     return form.action, urllib.parse.urlencode(dict(form.fields)).encode()
 
 
+@pytest.mark.faults
 def test_a_feedback_link_asks_first_and_counts_once(polled_engine: Engine) -> None:
     from occasional.digestjob import feedback_signer
 
@@ -258,6 +259,7 @@ def closed_by_server(sock: socket.socket) -> bool:
         return True
 
 
+@pytest.mark.faults
 def test_slow_clients_are_cut_off_and_bounded(tmp_path: Path) -> None:
     overrides = {"serve": {"header_timeout": 3.0, "max_connections": 20}}
     engine = make_engine(home=tmp_path / "home", overrides=overrides)

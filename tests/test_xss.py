@@ -35,6 +35,8 @@ from occasional.types import (
 )
 from test_render_fixtures import NOW, sample_digest
 
+pytestmark = pytest.mark.faults
+
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "xss" / "vectors.json").read_text())
 VECTORS: list[str] = FIXTURE["vectors"]
 HOSTILE_URLS = [
