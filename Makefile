@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	# pip 23's resolver crashes on trafilatura + readability-lxml (lxml extras); a current pip does not.
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24.2"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,nlp]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from occasional.analysis import analyze, find_quotes, split_sentences
+from occasional.exceptions import ConfigError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "quotes"
 CORPUS = sorted(FIXTURES.glob("*.txt"))
@@ -108,8 +109,14 @@ def main() -> None:
         f"{accuracy_anchor if accuracy_anchor is not None else '-':>10}"
     )
     print(f"{'quotes: ms per article':<40} {_ms_per_article(find_quotes, texts):10.3f}")
-    label = f"analyze(): ms per {len(article.split())}-word article"
-    print(f"{label:<40} {_ms_per_article(analyze, [article], 20):10.3f}")
+    for speakers in ("rules", "parser"):
+        label = f"analyze({speakers}): ms per {len(article.split())}-word article"
+        try:
+            spent = _ms_per_article(lambda t, s=speakers: analyze(t, speakers=s), [article], 20)
+        except ConfigError as exc:
+            print(f"{label:<40} {'-':>10}  ({exc})")
+            continue
+        print(f"{label:<40} {spent:10.3f}")
 
 
 if __name__ == "__main__":

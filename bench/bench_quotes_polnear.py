@@ -260,6 +260,7 @@ class Tally:
     entity_right: int = 0
     unresolved: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
+    missed: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
     def report(self) -> dict[str, float]:
@@ -285,6 +286,33 @@ def _speaker_verdict(article: Article, gold: GoldQuote, speaker: str | None) -> 
             return "unresolved", False
         return "pronoun", speaker is not None and any(names_match(speaker, n) for n in names)
     return "named", speaker is not None and names_match(speaker, gold.source)
+
+
+def _miss_category(
+    article: Article, gold: GoldQuote, span: Span, kind: str, said: str | None
+) -> str:
+    """Where a wrong speaker's gold source stands: the error dump groups misses by it.
+
+    ``<kind>/<what was said>/<where the gold source is>``: what was said is
+    ``none`` (no speaker) or ``wrong``; the place is ``same sentence`` (the
+    gold source shares the quote's sentence), ``same paragraph`` (an earlier
+    sentence of it), ``earlier paragraph``, ``after`` or ``no source``.
+    """
+    text = article.text
+    said_part = "none" if said is None else "wrong"
+    if not gold.source_spans:
+        return f"{kind}/{said_part}/no source"
+    where = gold.source_spans[0][0]
+    if where >= span[1] and "\n" in text[span[1] : where]:
+        place = "after"
+    elif where < span[0] and "\n" in text[where : span[0]]:
+        place = "earlier paragraph"
+    else:
+        low, high = min(where, span[0]), max(where, span[0])
+        between = text[low:high]
+        stops = sum(between.count(mark) for mark in (". ", "? ", "! ", '." ', ".” "))
+        place = "same sentence" if stops == 0 or where > span[0] else "same paragraph"
+    return f"{kind}/{said_part}/{place}"
 
 
 def score_article(article: Article, result: dict[str, Any], tally: Tally) -> None:
@@ -315,6 +343,7 @@ def score_article(article: Article, result: dict[str, Any], tally: Tally) -> Non
         entity = right or (said is not None and any(names_match(said, n) for n in chain))
         tally.entity_right += entity
         if not right:
+            tally.missed[_miss_category(article, gold, span, kind, said)] += 1
             tally.errors.append(
                 f"SPK {article.name}@{span[0]}: {quote['speaker']!r} vs gold {gold.source!r} "
                 f"[{kind}] “{quote['text'][:70]}”"
@@ -326,12 +355,12 @@ def score_article(article: Article, result: dict[str, Any], tally: Tally) -> Non
             tally.errors.append(f"FN  {article.name}@{s}: “{text[s:e][:90]}” ({g.source!r})")
 
 
-def run(articles: list[Article]) -> tuple[Tally, list[float]]:
+def run(articles: list[Article], speakers: str = "rules") -> tuple[Tally, list[float]]:
     tally = Tally()
     timings = []
     for article in articles:
         started = time.process_time()
-        result = analysis_to_json(analyze(article.text))
+        result = analysis_to_json(analyze(article.text, speakers=speakers))
         timings.append((time.process_time() - started) * 1000)
         score_article(article, result, tally)
     return tally, timings
@@ -342,6 +371,7 @@ def main() -> None:
     parser.add_argument("--root", help="folder holding data/<split>/{text,attributions}")
     parser.add_argument("--split", default="train", choices=["train", "dev"])
     parser.add_argument("--errors", type=int, default=0, help="print this many mistakes")
+    parser.add_argument("--speakers", default="rules", choices=["rules", "parser"])
     parser.add_argument("--no-coref", action="store_true", help="skip the CoreNLP parses")
     args = parser.parse_args()
     root = data_root(args.root)
@@ -349,7 +379,7 @@ def main() -> None:
         print(f"PolNeAR data not found under {root}: set OCCASIONAL_POLNEAR or --root; skipped")
         return
     articles = load_split(root, args.split, coref=not args.no_coref)
-    tally, timings = run(articles)
+    tally, timings = run(articles, args.speakers)
     words = sum(len(a.text.split()) for a in articles)
     print(f"PolNeAR {args.split}: {len(articles)} articles, {words} words, {tally.gold} gold")
     for name, value in tally.report().items():
@@ -358,6 +388,9 @@ def main() -> None:
     sizes = [max(1, len(a.text.split())) for a in articles]
     per_750 = statistics.median(t / n * 750 for t, n in zip(timings, sizes, strict=True))
     print(f"analyze CPU ms per 750 words, median {per_750:.2f}")
+    if args.errors:
+        for category, count in tally.missed.most_common():
+            print(f"missed {count:5d}  {category}")
     for line in tally.errors[: args.errors]:
         print(line)
 

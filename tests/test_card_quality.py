@@ -72,3 +72,37 @@ def test_summary_never_opens_on_a_pronoun_it_cannot_resolve() -> None:
 
 def test_what_a_figure_counts_never_runs_into_the_next_line() -> None:
     assert _figures("Buses now come every 30\nNumber 9 bus returns to the valley") == []
+
+
+def test_a_card_shows_only_figures_that_say_what_they_count() -> None:
+    from occasional.digest.cards import _figures as card_figures
+
+    text = (
+        "With all 412 precincts reporting, Osei took 52.4 percent of the vote. "
+        "Minor candidates shared the remaining 3.5 percent."
+    )
+    shown = card_figures(default_analyzer(), [("a1", text)], 5)
+    assert "52.4 percent of the vote" in [f.text for f in shown]
+    assert "3.5 percent" not in [f.text for f in shown]
+    assert all(f.counts for f in shown)
+
+
+def test_a_figure_after_a_possessive_or_a_change_counts_the_right_thing() -> None:
+    assert _figures("Osei took 52.4 percent of the vote to Kerr's 44.1 percent.")[-1] == (
+        "44.1 percent",
+        "Kerr's",
+    )
+    text = (
+        "The bank cut its benchmark interest rate by a quarter of a percentage point "
+        "to 4.25 percent on Thursday."
+    )
+    assert ("4.25 percent", "its benchmark interest rate") in _figures(text)
+
+
+def test_card_quotes_leave_out_long_lower_case_pieces() -> None:
+    text = (
+        "Kerr wished Osei “every success in a job that will test her as it tested me.” "
+        "“Tonight Westmark chose to turn the page,” Osei said."
+    )
+    shown = [q.text for q, _ in card_quotes(default_analyzer(), [("a1", text)], 5)]
+    assert shown == ["Tonight Westmark chose to turn the page"]

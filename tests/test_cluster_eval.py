@@ -2,8 +2,10 @@
 
 ECB+ pairs two similar real events per topic (the "ecb" and "ecbplus"
 sub-topics) with no dates, so names, numbers and words alone must keep them
-apart. The stored floor in tests/fixtures/eval_floors.json ("clustering")
-may only rise; a change that drops below it fails here.
+apart. The same reports are also given times (``spread_in_time``: events
+reported over days, a similar event days later), which no split of ECB+ has.
+The stored floors in tests/fixtures/eval_floors.json ("clustering") may only
+rise; a change that drops below one fails here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pytest
 
 from occasional.stories.cluster import cluster_stories
 from occasional.stories.copies import find_copies
-from occasional.stories.evaluate import bcubed
+from occasional.stories.evaluate import bcubed, spread_in_time
 from occasional.stories.jsonl import read_docs
 
 pytestmark = pytest.mark.eval
@@ -68,3 +70,20 @@ def test_sub_topics_mostly_kept_apart() -> None:
         plus = {stories[i] for i, g in gold.items() if g == f"{topic}_ecbplus"}
         apart += not (ecb & plus)
     assert apart >= _floor("ecbplus_dev_topics_apart")
+
+
+@pytest.mark.parametrize("name", ["dev", "train"])
+def test_dated_bcubed_f1_at_or_above_floor(name: str) -> None:
+    # The same reports with times: each event reported over up to six days, a
+    # topic's second, similar event 1 to 10 days after the first (see
+    # spread_in_time). Stories must neither split across days nor merge two.
+    docs, gold = _load(name)
+    seeds = range(3)
+    total = 0.0
+    for seed in seeds:
+        dated = spread_in_time(docs, gold, seed)  # type: ignore[arg-type]
+        assignments = cluster_stories(dated, copies=find_copies(dated))
+        total += bcubed({a.id: a.story for a in assignments}, gold)[2]
+    f1 = total / len(seeds)
+    floor = _floor(f"dated_ecbplus_{name}_bcubed_f1")
+    assert f1 >= floor, f"mean BCubed F1 over {len(seeds)} draws of times {f1:.4f} < floor {floor}"

@@ -7,7 +7,7 @@ import gzip
 import json
 import os
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -402,3 +402,27 @@ def test_rss10_with_prefixed_items_still_finds_them() -> None:
         .replace(b"<title>One</title>", b"<r:title>One</r:title>")
     )
     assert [e.title for e in parse_feed(body, FEED_URL).entries] == ["One"]
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "without-native"])
+def test_a_guid_is_not_read_as_a_date(native: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # fastfeedparser completes "t1" or "42" from today's date when an entry has
+    # no date element: the same feed would get another time on another day.
+    from occasional.sources import _native
+
+    if not native:
+        monkeypatch.setattr(_native, "_CORE", None)
+    items = "".join(
+        f"<item><title>{guid}</title><guid isPermaLink='false'>{guid}</guid></item>"
+        for guid in ("t1", "42", "2024-05-01T10:00:00Z")
+    )
+    dated = (
+        "<item><title>d</title><guid isPermaLink='false'>d7</guid>"
+        "<pubDate>Thu, 05 Mar 2026 08:00:00 GMT</pubDate></item>"
+    )
+    body = f"<rss version='2.0'><channel><title>T</title>{items}{dated}</channel></rss>"
+    published = {e.title: e.published for e in parse_feed(body.encode(), FEED_URL).entries}
+    assert published["t1"] is None and published["42"] is None
+    # A guid that is a whole ISO 8601 time leaves nothing to guess; a date element wins.
+    assert published["2024-05-01T10:00:00Z"] == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert published["d"] == datetime(2026, 3, 5, 8, tzinfo=UTC)

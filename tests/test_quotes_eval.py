@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from occasional.analysis import find_quotes
+from occasional.analysis.names import scan_names
+from occasional.analysis.parsed import require_parser
+from occasional.analysis.quotes import quotes_with_names
+from occasional.types import Quote
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUOTES = FIXTURES / "quotes"
@@ -27,12 +32,12 @@ def _cases() -> list[tuple[str, list[dict[str, str | None]]]]:
     ]
 
 
-def _score() -> dict[str, float]:
+def _score(find: Callable[[str], list[Quote]] = find_quotes) -> dict[str, float]:
     tp = fp = fn = speaker_ok = emitted = verbatim = 0
     for text, gold in _cases():
         expected = Counter(q["text"] for q in gold)
         speakers = {q["text"]: q["speaker"] for q in gold}
-        for quote in find_quotes(text):
+        for quote in find(text):
             emitted += 1
             verbatim += text[quote.start : quote.end] == quote.text
             if expected[quote.text] > 0:
@@ -64,3 +69,13 @@ def test_quote_scores_meet_the_floors() -> None:
     scores = _score()
     for name, floor in floors.items():
         assert scores[name] >= floor, f"quotes {name} {scores[name]:.3f} fell below {floor}"
+
+
+@pytest.mark.eval
+def test_parser_quote_scores_meet_the_floors() -> None:
+    """The same articles with speakers from the dependency parse (floors under "quotes_parser")."""
+    nlp = require_parser()
+    floors = json.loads((FIXTURES / "eval_floors.json").read_text("utf-8"))["quotes_parser"]
+    scores = _score(lambda text: quotes_with_names(text, scan_names(text), nlp))
+    for name, floor in floors.items():
+        assert scores[name] >= floor, f"parser quotes {name} {scores[name]:.3f} fell below {floor}"

@@ -636,13 +636,20 @@ def copies(input_file: Any, as_json: bool) -> None:
     help="Plain text, - for stdin.",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object; offsets index the text.")
+@click.option(
+    "--speakers",
+    type=click.Choice(["auto", "parser", "rules"]),
+    default="auto",
+    show_default=True,
+    help="How quotes get their speakers: a spaCy parse (auto: when installed) or word rules.",
+)
 @user_errors
-def analyze(text_file: Any, as_json: bool) -> None:
+def analyze(text_file: Any, as_json: bool, speakers: str) -> None:
     """Summary sentences, quotes with speakers, key figures and entities of one article."""
     from .analysis import analysis_to_json
     from .analysis import analyze as run_analysis
 
-    result = run_analysis(text_file.read())
+    result = run_analysis(text_file.read(), speakers=speakers)
     if as_json:
         _print_json(analysis_to_json(result))
         return

@@ -13,7 +13,6 @@ missing.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -21,17 +20,17 @@ from ..exceptions import ConfigError
 from ..types import Entity
 from .limits import capped
 from .names import NameIndex, scan_names
+from .parsed import PARSER_MODELS, load_parser
 from .quotemarks import titles
 
 __all__ = ["ENTITY_BACKENDS", "SPACY_MODEL", "entities_from_names", "find_entities"]
 
-SPACY_MODEL = "en_core_web_sm"
+SPACY_MODEL = PARSER_MODELS[0]
 _SPACY_LABELS = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC",
     "EVENT": "EVENT", "NORP": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC",
     "LAW": "MISC", "LANGUAGE": "MISC",
 }  # fmt: skip
-_spacy_pipeline: Any = None  # loaded once: a model takes a second or more to load
 
 
 def find_entities(text: str, backend: str = "rules") -> list[Entity]:
@@ -72,18 +71,14 @@ def _spacy_entities(text: str) -> list[Entity]:
 
 
 def _load_spacy() -> Any:
-    global _spacy_pipeline
-    if _spacy_pipeline is None:
-        try:
-            spacy = importlib.import_module("spacy")
-            _spacy_pipeline = spacy.load(SPACY_MODEL)
-        except (ImportError, OSError) as exc:
-            message = (
-                f"the spacy entity backend needs spaCy and its {SPACY_MODEL} model: "
-                f"pip install 'occasional[nlp]' && python -m spacy download {SPACY_MODEL}"
-            )
-            raise ConfigError(message) from exc
-    return _spacy_pipeline
+    nlp = load_parser()
+    if nlp is None:
+        message = (
+            f"the spacy entity backend needs spaCy and its {SPACY_MODEL} pipeline: "
+            "pip install 'occasional[nlp]'"
+        )
+        raise ConfigError(message)
+    return nlp
 
 
 def _dedupe(entities: list[Entity]) -> list[Entity]:

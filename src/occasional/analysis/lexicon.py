@@ -205,7 +205,9 @@ CUE_VERBS = SPEECH_VERBS | _words(
     "explaining urging claiming stating promising vowing adding predicting quoting quoted "
     "quotes mused muses scoffed scoffs sniped snipes thundered exclaimed exclaims "
     "opined opines advised advises assured assures informed informs reminded reminds "
-    "nicknamed described referred wrote reported reports reporting"
+    "nicknamed described referred wrote reported reports reporting "
+    "elaborated elaborates interjected protested reasoned bragged brags confided objected "
+    "echoed speculated texted emailed lectured scolded griped grumbled implored"
 )
 # Cue words that are plural nouns after "the", "his", "Trump's": "the claims", "his remarks".
 NOUN_LIKE_CUES = frozenset(w for w in CUE_VERBS if w.endswith("s") and w not in {"says", "tells"})

@@ -105,6 +105,9 @@ _VERBS = frozenset(
         "exceeded",
     ]
 )
+_PREPOSITIONS = frozenset(
+    ["to", "at", "by", "from", "of", "than", "over", "under", "above", "below"]
+)
 _SENTENCE = re.compile(r"[.!?…]\s|\n")
 _REACH = 120  # characters before a figure that may hold what it measures
 
@@ -115,12 +118,21 @@ def measured(text: str, start: int) -> str | None:
     stops = [m.end() for m in _SENTENCE.finditer(text, floor, start)]
     floor = stops[-1] if stops else floor
     toks = tokens(text, floor, start)
+    if toks and toks[-1][2].endswith(("'s", "’s")):  # "to Kerr's 44.1 percent": whose share
+        return _owner(text, toks)
     i = len(toks) - 1
     while i >= 0 and toks[i][2] in _LINKS:
         i -= 1
+    linked = any(t[2] in _PREPOSITIONS for t in toks[i + 1 :])
+    # "raised its key rate to 4.25%", not "Linford lies some 60 kilometres north"
     object_first = i >= 0 and toks[i][2] not in _VERBS
+    if object_first and not linked:
+        return None
     if object_first:  # "raised its key rate to 4.25%": the phrase between verb and "to"
         phrase = phrase_before(text, floor, toks[i][1] + 1) if i + 1 < len(toks) else None
+        by = _index_at(toks, phrase.start) - 1 if phrase else -1
+        if phrase and by > 0 and toks[by][2] == "by":  # "cut its rate by a quarter point to 4%"
+            phrase = phrase_before(text, floor, toks[by - 1][1] + 1)
         return _clean(text, phrase.start, phrase.end) if phrase else None
     while i > 0 and toks[i - 1][2] in _VERBS:  # "must stay below 1.5C"
         i -= 1
@@ -128,6 +140,18 @@ def measured(text: str, start: int) -> str | None:
         return None
     phrase = phrase_before(text, floor, toks[i][0])
     return _clean(text, phrase.start, phrase.end) if phrase else None
+
+
+def _owner(text: str, toks: list[tuple[int, int, str]]) -> str | None:
+    """The capitalised words ending in the possessive just before a figure."""
+    first = len(toks) - 1
+    while first > 0 and text[toks[first - 1][0]].isupper():
+        first -= 1
+    return _clean(text, toks[first][0], toks[-1][1]) if text[toks[-1][0]].isupper() else None
+
+
+def _index_at(toks: list[tuple[int, int, str]], pos: int) -> int:
+    return next((n for n, tok in enumerate(toks) if tok[0] == pos), 0)
 
 
 def _clean(text: str, start: int, end: int) -> str | None:

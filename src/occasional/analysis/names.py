@@ -98,6 +98,13 @@ class NameIndex:
         """Index of the first mention starting at or after ``pos``."""
         return bisect_left(self.starts, pos)
 
+    def start_of(self, pos: int) -> int | None:
+        """Where the mention holding ``pos`` starts, or ``None`` outside every mention."""
+        at = bisect_left(self.starts, pos + 1) - 1
+        if at >= 0 and self.mentions[at].end > pos:
+            return self.mentions[at].start
+        return None
+
     def resolve_role(self, role: str, before: int) -> str | None:
         """The person most recently introduced with ``role`` before ``before``."""
         exact = [name for pos, r, name in self.roles if pos < before and r == role]
@@ -182,6 +189,10 @@ def _classify(
     cut = max((i + 1 for i, t in enumerate(tokens[:-1]) if _is_role(t.group())), default=0)
     if not cut and _looks_like_job(text, tokens):
         cut = 1
+    while cut and cut < len(tokens) and tokens[cut].group() in _JOINERS:
+        # "Secretary of State John Kerry": the role runs through "of State"; "Bank of America"
+        # is a name.
+        cut = cut + 2 if cut + 2 < len(tokens) else 0
     role_parts = [t.group().lower().rstrip(".") for t in tokens[:cut]]
     tokens = tokens[cut:]
     if not tokens:

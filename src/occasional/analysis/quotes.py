@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from typing import Any
 
 from ..types import Quote
 from .limits import capped
 from .names import NameIndex, scan_names
+from .parsed import Parse, parse_regions, source_phrase
 from .quotemarks import Marked, is_title, pair_quote_marks
 from .sentences import split_sentences
-from .speakers import Context, attribute, make_context, note_speech_subjects
+from .speakers import Context, attribute, make_context, note_speech_subjects, read_phrase
 
 __all__ = ["find_quotes", "quotes_with_names"]
 
@@ -44,17 +47,34 @@ def find_quotes(text: str) -> list[Quote]:
     return quotes_with_names(text, scan_names(text))
 
 
-def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
-    """:func:`find_quotes` with the names already scanned (``analyze`` shares them)."""
+def quotes_with_names(text: str, names: NameIndex, parser: Any = None) -> list[Quote]:
+    """:func:`find_quotes` with the names already scanned (``analyze`` shares them).
+
+    With a spaCy ``parser`` the source phrase of each cue comes from a
+    dependency parse of the quote's sentence; the rules read it when the
+    parse finds none.
+    """
     marks = list(pair_quote_marks(text))
     bounds = _sentence_bounds(text)
     ctx = make_context(text, names, [(m.start, m.end) for m in marks], [b[0] for b in bounds])
     note_speech_subjects(ctx, _unquoted(bounds, ctx.quoted))
     quotes: list[Quote] = []
     spoken = [m for m in marks if m.end > m.start and not is_title(text[m.start : m.end])]
+    windows = [_windows(text, spoken, number, bounds) for number in range(len(spoken))]
+    parse = _parse(parser, text, bounds, windows)
     for number, mark in enumerate(spoken):
-        before, after = _windows(text, spoken, number, bounds)
-        found = attribute(ctx, before, after, _hands_over(text, mark))
+        before, after = windows[number]
+        hands_over = _hands_over(text, mark)
+        phrase = None
+        if parse is not None:
+            span = (mark.start, mark.end)
+            phrase = source_phrase(
+                parse, text, span, windows[number], hands_over, _inside(ctx), names.start_of
+            )
+        if phrase is not None:
+            found = read_phrase(ctx, phrase)
+        else:
+            found = attribute(ctx, before, after, hands_over)
         if found.attributed:
             speaker = found.speaker or _same_subject(quotes, spoken, number, before)
             role = found.role if found.speaker else None
@@ -63,6 +83,27 @@ def quotes_with_names(text: str, names: NameIndex) -> list[Quote]:
             speaker = _continued(ctx, quotes, mark)
             quotes.append(Quote(text[mark.start : mark.end], speaker, mark.start, mark.end))
     return quotes
+
+
+def _inside(ctx: Context) -> Callable[[int], bool]:
+    return lambda pos: not ctx.outside_quotes(pos)
+
+
+def _parse(
+    parser: Any,
+    text: str,
+    bounds: list[tuple[int, int]],
+    windows: list[tuple[tuple[int, int], tuple[int, int]]],
+) -> Parse | None:
+    """Parse the whole sentences that hold each quote and its attribution."""
+    if parser is None or not windows:
+        return None
+    regions = []
+    for before, after in windows:
+        first = _sentence_of(bounds, before[0])
+        last = _sentence_of(bounds, max(after[1] - 1, after[0]))
+        regions.append((min(first[0], before[0]), max(last[1], after[1])))
+    return parse_regions(parser, text, regions)
 
 
 def _unquoted(
@@ -87,7 +128,7 @@ def _hands_over(text: str, mark: Marked) -> bool:
     tail = text[mark.end : mark.mark_end + 2]
     if "," in tail:
         return True
-    return text[mark.end - 1 : mark.end] in "?!" and tail[-1:].islower()
+    return text[mark.end - 1 : mark.end] in "?!" and tail[-1:] not in ("\n", "")
 
 
 def _stands_alone(text: str, mark: Marked, quotes: list[Quote]) -> bool:
@@ -127,6 +168,8 @@ def _windows(
     if number > 0:
         start = max(start, marks[number - 1].mark_end)
     end = _sentence_of(bounds, max(mark.mark_end - 1, mark.mark_start))[1]
+    if end == mark.mark_end and text[mark.end - 1 : mark.end] in "?!":
+        end = _sentence_of(bounds, end + 1)[1]  # “…?” Sanders asked.
     if number + 1 < len(marks):
         end = min(end, marks[number + 1].mark_start)
     end = max(end, mark.mark_end)
@@ -147,12 +190,17 @@ def _word_count(text: str, mark: Marked) -> int:
 def _continued(ctx: Context, quotes: list[Quote], mark: Marked) -> str | None:
     """An unattributed quote continues the last speaker's words.
 
-    That is when it shares the last quote's paragraph or nobody else was
-    named since; otherwise it is the person last named.
+    That is when it shares the last quote's paragraph; else the source of the
+    last speech verb since that quote ("Schoen elaborated in an editorial:");
+    else the last speaker again when nobody else was named since; otherwise
+    the person last named.
     """
     since = quotes[-1].end if quotes else 0
     if quotes and "\n" not in ctx.text[since : mark.start]:
         return quotes[-1].speaker
+    spoken = [s for s in ctx.between(since, mark.start) if s.kind in ("PERSON", "ORG")]
+    if spoken:  # "Schoen elaborated in an editorial …" ¶ “…”
+        return spoken[-1].speaker
     between = ctx.names.mentions[ctx.names.first_from(since) : ctx.names.first_from(mark.start)]
     people = [m.name for m in between if m.label == "PERSON" and ctx.outside_quotes(m.start)]
     if quotes and all(name == quotes[-1].speaker for name in people):

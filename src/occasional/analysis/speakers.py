@@ -42,7 +42,14 @@ from .names import Mention, NameIndex
 from .phrases import Phrase, opens_clause, phrase_after, phrase_before, tokens
 from .pronouns import GROUP, PERSONAL, Source, Sources, learn_genders, resolve_pronoun
 
-__all__ = ["Attribution", "Context", "attribute", "make_context", "note_speech_subjects"]
+__all__ = [
+    "Attribution",
+    "Context",
+    "attribute",
+    "make_context",
+    "note_speech_subjects",
+    "read_phrase",
+]
 
 # Any lower-case word, tested against CUE_VERBS: a 250-word alternation is several times slower.
 _CUE = re.compile(r"(?<![\w'’-])(?:according to|[a-z]+)(?![\w'’-])")
@@ -143,7 +150,7 @@ def _from_after(
     word = verb.group().lower()
     lead = [t for t in toks if t[0] < verb.start() and t[2][0].isalnum()]
     if word == "according to":
-        return None if lead else _attribution(ctx, phrase_after(text, verb.end(), after[1]))
+        return None if lead else read_phrase(ctx, phrase_after(text, verb.end(), after[1]))
     if word in PARTICIPLES:
         return None
     if lead:
@@ -152,11 +159,11 @@ def _from_after(
             return None
         if not _opens_subject(text, phrase):
             return None
-        return _attribution(ctx, phrase)
+        return read_phrase(ctx, phrase)
     phrase = phrase_after(text, verb.end(), after[1])
     if phrase is None and not any(t[2][0].isalnum() for t in toks if t[0] > verb.start()):
         return None  # a bare noun after a title: the so-called "lithium killer" claims
-    return _attribution(ctx, phrase)
+    return read_phrase(ctx, phrase)
 
 
 def _opens_subject(text: str, phrase: Phrase) -> bool:
@@ -177,13 +184,13 @@ def _from_before(
     verb = verbs[-1]
     word = verb.group().lower()
     if word == "according to":
-        return _attribution(ctx, phrase_after(ctx.text, verb.end(), before[1]))
+        return read_phrase(ctx, phrase_after(ctx.text, verb.end(), before[1]))
     if word in PARTICIPLES:
         return _clause_subject(ctx, before[0], verb.start())
     phrase = phrase_before(ctx.text, before[0], verb.start())
     if phrase is None and not ctx.text[before[0] : verb.start()].strip(" ,—–-\n"):
         phrase = phrase_after(ctx.text, verb.end(), before[1])  # "Said Smith: “…”"
-    return _attribution(ctx, phrase)
+    return read_phrase(ctx, phrase)
 
 
 def _clause_subject(ctx: Context, start: int, verb: int) -> Attribution:
@@ -210,7 +217,7 @@ def _clause_subject(ctx: Context, start: int, verb: int) -> Attribution:
             pass  # "Donald Trump, who is battling Carson, has picked up …, telling"
         elif following == "," or following in PREPOSITIONS:
             continue
-        return _attribution(ctx, Phrase(toks[first][0], toks[last][1]))
+        return read_phrase(ctx, Phrase(toks[first][0], toks[last][1]))
     return Attribution(True, None)
 
 
@@ -233,7 +240,8 @@ def _ends_subject(text: str, tok: tuple[int, int, str]) -> bool:
     )
 
 
-def _attribution(ctx: Context, phrase: Phrase | None) -> Attribution:
+def read_phrase(ctx: Context, phrase: Phrase | None) -> Attribution:
+    """The speaker a source phrase names (a parser's or the rules'), and their role."""
     if phrase is None:
         return Attribution(True, None)
     if phrase.passive:

@@ -23,7 +23,6 @@ __all__ = ["CardLimits", "build_card", "card_quotes", "with_summary"]
 
 _QUOTE_WORDS = re.compile(r"[^\W_][\w'’-]*")
 _MIN_QUOTE_WORDS = 4
-_MIN_FRAGMENT_WORDS = 8  # a lower-case partial quote this long still reads as a clause
 _REPEAT_SHARE = 0.8  # of the shorter quote's words found in the other: a repeat
 
 
@@ -59,10 +58,11 @@ def card_quotes(
 ) -> tuple[tuple[Quote, str], ...]:
     """The quotes a card shows: whole clauses, none repeating another.
 
-    A quote of fewer than four words, or a lower-case fragment of fewer than
-    eight ("meeting by meeting."), says too little out of its sentence; a
-    quote whose words another shown quote already holds (or that holds most of
-    another's) is a repeat.
+    A quote of fewer than four words says too little out of its sentence; one
+    that opens in lower case ("meeting by meeting.", “every success in a job
+    that will test her.”) is a piece of the writer's sentence, not a clause
+    of its own; a quote whose words another shown quote already holds (or
+    that holds most of another's) is a repeat.
     """
     found: list[tuple[Quote, str]] = []
     shown: list[frozenset[str]] = []
@@ -84,7 +84,7 @@ def card_quotes(
 def _whole_clause(text: str, words: list[str]) -> bool:
     if len(words) < _MIN_QUOTE_WORDS:
         return False
-    return text[:1].isupper() or text[:1].isdigit() or len(words) >= _MIN_FRAGMENT_WORDS
+    return text[:1].isupper() or text[:1].isdigit()
 
 
 def _repeats(bag: frozenset[str], other: frozenset[str]) -> bool:
@@ -97,6 +97,8 @@ def _figures(analyzer: Analyzer, texts: list[tuple[str, str]], most: int) -> tup
     found: list[Figure] = []
     for _, text in texts:
         for figure in analyzer.find_figures(text):
+            if not figure.counts:
+                continue  # "44.1 percent" alone: a card shows what a figure counts
             if (figure.value, figure.unit) not in seen:
                 seen.add((figure.value, figure.unit))
                 found.append(figure)

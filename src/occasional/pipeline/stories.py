@@ -24,12 +24,17 @@ __all__ = ["article_doc", "refresh_stories"]
 
 
 def article_doc(article: Article) -> Doc:
-    """The view of an article that copy detection and clustering take."""
+    """The view of an article that copy detection and clustering take.
+
+    Its time is the one its feed or page states, or none: standing in the
+    time it was polled would make its story depend on when (and so on which
+    machine, or database) it was polled, not on what it says.
+    """
     return Doc(
         id=article.id,
         title=article.title,
         text=article.text or html_to_text(article.content or article.summary or ""),
-        published=article.published or article.fetched,
+        published=article.published,
         url=article.url,
         source=article.source_id,
         source_links=article.source_links,

@@ -33,7 +33,7 @@ import fastfeedparser.main as _ffp
 from lxml import etree
 
 from occasional.sources._prolog import XMLHead
-from occasional.sources._values import absolute_url, parse_date, to_int
+from occasional.sources._values import absolute_url, is_iso_time, parse_date, to_int
 from occasional.types import Enclosure, EntryData, FeedData
 
 __all__ = ["native_feed"]
@@ -73,7 +73,8 @@ def native_feed(head: XMLHead, url: str) -> tuple[FeedData, bytes] | None:
         data = _as_rss(head) if head.format in _RDF_FORMATS else _no_leading_space(head.body)
         if data is None:
             return None
-        result = _CORE.parse_entries(data, dict, _ffp._parse_date, html.unescape, *flags)
+        dates = _Dates()
+        result = _CORE.parse_entries(data, dict, dates, html.unescape, *flags)
         if isinstance(result, str):
             return None  # refused: not well-formed, or not a shape it knows
         kind, namespace, header, entries = result
@@ -82,9 +83,39 @@ def native_feed(head: XMLHead, url: str) -> tuple[FeedData, bytes] | None:
         info = _feed_info(header, kind, namespace)
         if info is None:
             return None
-        return _feed(info, [_entry(e, url) for e in entries], url, head), header
+        return _feed(info, [_entry(dates.undo_guessed(e), url) for e in entries], url, head), header
     except Exception:  # an extractor of another version: the slow path decides
         return None
+
+
+class _Dates:
+    """fastfeedparser's date reader, remembering what each text it read became.
+
+    With no date element, the extractor reads the entry's guid as a date and
+    completes what is missing from today ("t1" becomes the 1st of this month,
+    "42" a day in 2042), so the same feed polled on two days got two times.
+    An id is no publication time: :meth:`undo_guessed` drops such a time.
+    """
+
+    __slots__ = ("_read",)
+
+    def __init__(self) -> None:
+        self._read: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str | None:
+        value: str | None = _ffp._parse_date(text)
+        if value is not None:
+            self._read[text] = value
+        return value
+
+    def undo_guessed(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """``entry`` without a published time that was read from its guid."""
+        guid, published = entry.get("id"), entry.get("published")
+        if published is None or not isinstance(guid, str) or self._read.get(guid) != published:
+            return entry
+        if is_iso_time(guid):  # a guid that is a whole ISO 8601 time leaves nothing to guess
+            return entry
+        return {key: value for key, value in entry.items() if key != "published"}
 
 
 def _no_leading_space(data: bytes) -> bytes:

@@ -23,11 +23,21 @@ __all__ = [
     "absolute_url",
     "clean_text",
     "is_http_url",
+    "is_iso_time",
     "parse_date",
     "read_entries",
     "struct_to_datetime",
     "to_int",
 ]
+
+
+def is_iso_time(text: str) -> bool:
+    """True when ``text`` is a whole ISO 8601 date or time (nothing left to guess)."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_date(value: object) -> datetime | None:

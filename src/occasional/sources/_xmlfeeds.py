@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 import fastfeedparser
+import fastfeedparser.main as _ffp
 import feedparser
 
 from occasional.exceptions import FeedParseError
@@ -35,6 +36,7 @@ from occasional.sources._repair import repair_ampersands
 from occasional.sources._values import (
     absolute_url,
     clean_text,
+    is_iso_time,
     parse_date,
     read_entries,
     struct_to_datetime,
@@ -174,12 +176,25 @@ def _fast_entry(entry: Any, url: str) -> EntryData:
         # fastfeedparser copies an RSS description into content; that is no content.
         content=None if content is not None and content.strip() == summary else content,
         authors=_names(entry.get("authors"), entry.get("author")),
-        published=parse_date(entry.get("published")),
+        published=None if _guessed_from_guid(entry) else parse_date(entry.get("published")),
         updated=parse_date(entry.get("updated")),
         categories=_terms(entry.get("tags")),
         enclosures=_enclosures(entry.get("enclosures"), url, "url")
         or _enclosures(_enclosure_links(entry.get("links")), url, "href"),
     )
+
+
+def _guessed_from_guid(entry: Any) -> bool:
+    """True when fastfeedparser made the entry's time from its guid (see ``_native._Dates``)."""
+    guid, published = entry.get("id"), entry.get("published")
+    if not published or not isinstance(guid, str) or not guid:
+        return False
+    # A second read of the guid, on this slower path only (the native one
+    # remembers its reads); a URL guid is never read as a date, and a guid
+    # that is a whole ISO 8601 time (the native extractor reads it itself) stays.
+    if guid.startswith(("http://", "https://")) or is_iso_time(guid):
+        return False
+    return bool(_ffp._parse_date(guid) == published)
 
 
 def _enclosure_links(links: Any) -> list[Any]:

@@ -59,16 +59,18 @@ class ClusterOptions:
     people and places, and a big story would otherwise take any doc that
     shares its common words, growing into a blob.
     ``half_life_hours``: the score halves per this many hours between the
-    doc and the story's last article. ``window_days``: stories quiet longer
+    doc and the nearest end of the story's dated span (0 inside it); a
+    shared figure counts as a name only beside a shared name.
+    ``window_days``: stories quiet longer
     than this take no more docs. ``max_candidates``: stories scored per doc.
     ``rare_fraction``: tokens in more than this share of docs are not looked
     up in the index (they name no event); ``lookup_terms``: how many of the
-    doc's rarest tokens are looked up; ``vector_terms``: how many of its
+    doc's rarest tokens that another doc also has are looked up; ``vector_terms``: how many of its
     heaviest words a doc's vector keeps. ``max_postings``: only the most
     recent stories under one token are looked at (old ones are closed).
 
     Follow-ups (refinement only, dated docs only): a doc scoring at least
-    ``attach_threshold`` joins a story whose last article is within
+    ``attach_threshold`` joins a story whose dated span is within
     ``attach_hours`` when at least ``attach_names`` of its IDF-weighted names
     are already there. Templated reports: a doc with ``min_figures`` or more
     figures joins no story holding under ``figure_agreement`` of them.
@@ -160,6 +162,9 @@ class _Story:
     terms: Counter[str] = field(default_factory=Counter)
     keys: Counter[str] = field(default_factory=Counter)
     size: int = 0
+    # The times of the story's earliest and latest dated articles: a doc is
+    # as far from the story as from the nearest end of that span.
+    first: datetime | None = None
     last: datetime | None = None
     # Squared weighted norm, kept up to date term by term as docs join and
     # leave, each term weighted by its IDF when it changed: IDF drifts slowly,
@@ -362,9 +367,10 @@ class Clusterer:
     def _gather(self, window: _Window) -> None:
         """Fold small stories into the bigger story their docs fit best on average.
 
-        A story of at most ``gather_size`` docs joins the bigger story (over
-        ``gather_size`` docs) whose mean score for its docs is best and at
-        least ``gather_threshold``. Every fold is decided before any is made,
+        A story of at most ``gather_size`` docs joins the bigger story (more
+        docs than it has) whose mean score for its docs is best and at least
+        ``gather_threshold``: in a small window an event's reports may sit in
+        two stories of two and three. Every fold is decided before any is made,
         so a story that grows by folds cannot chain on to take unrelated
         docs. Runs before the split: docs kept apart from a story while it
         held two events join it here, and the split sends them to their half.
@@ -381,7 +387,7 @@ class Clusterer:
             best, best_score = None, opts.gather_threshold
             for idx in sorted(found):
                 story = self._stories[idx]
-                if story.size <= opts.gather_size:
+                if story.size <= len(positions):
                     continue
                 score = sum(self._score(window.probe(p), story) for p in positions)
                 score /= len(positions)
@@ -447,7 +453,7 @@ class Clusterer:
         when, last = probe.doc.published, story.last
         if when is None or last is None:
             return False
-        close = abs((when - last).total_seconds()) <= self.options.attach_hours * 3600
+        close = _gap(when, story) <= self.options.attach_hours * 3600
         return close and self._overlap(probe, story.keys, story.size) >= self.options.attach_names
 
     def _leave(self, story: _Story, probe: _Probe) -> None:
@@ -506,21 +512,24 @@ class Clusterer:
         return above + list(islice(tied, wanted - len(above)))
 
     def _lookup(self, vocab: set[str] | frozenset[str]) -> tuple[str, ...]:
-        """The doc's rarest words, fewest docs first, ties by word."""
+        """The doc's rarest words that another doc also has, fewest docs first, ties by word.
+
+        A word only this doc has (a typo, a rare name) finds no story: it is
+        skipped, so that it cannot crowd out the words that do. When fewer
+        than ``_FALLBACK_TERMS`` words are rare (a small window, or many
+        reports repeating one text), the least common of the others make up
+        the number: a doc is always compared with the stories sharing its
+        least common words, at a cost bounded by ``max_postings``.
+        """
         opts = self.options
         limit = max(2.0, opts.rare_fraction * self._seen)
         df = self._df
-        words = list(vocab)
-        rare = sorted(compress(words, map(limit.__ge__, map(df.__getitem__, words))))
+        shared = sorted(compress(vocab, map((1).__lt__, map(df.__getitem__, vocab))))
+        shared.sort(key=df.__getitem__)  # stable: (frequency, word) order, keys in C
         # The rarest words name the event; common ones would only add noise and time.
-        rare.sort(key=df.__getitem__)  # stable: (frequency, word) order, keys in C
-        if not rare and words:
-            # Every word is common (a small window, or many reports repeating
-            # one text): its few least common words still find the stories
-            # that share them, at a cost bounded by ``max_postings``.
-            rare = sorted(words)
-            rare.sort(key=df.__getitem__)
-            return tuple(rare[:_FALLBACK_TERMS])
+        rare = list(compress(shared, map(limit.__ge__, map(df.__getitem__, shared))))
+        if len(rare) < _FALLBACK_TERMS:
+            return tuple(shared[:_FALLBACK_TERMS])
         return tuple(rare[: opts.lookup_terms])
 
     def _weigh(self, words: Collection[str]) -> None:
@@ -581,7 +590,7 @@ class Clusterer:
         when, last = doc.published, story.last
         decay = 1.0
         if when is not None and last is not None:
-            seconds = abs((when - last).total_seconds())
+            seconds = _gap(when, story)
             if seconds > opts.window_days * 86400:
                 return 0.0
             decay = 0.5 ** (seconds / 3600 / opts.half_life_hours)
@@ -629,6 +638,8 @@ class Clusterer:
         # Names the story lacks add exactly 0.0, so only the shared ones are
         # summed (in the same order); all in C, this runs per scored story.
         flags = list(map(keys.__contains__, probe.doc.keys))
+        if not self._names_shared(probe.doc, flags):
+            return 0.0
         weights = compress(probe.key_idf, flags)
         if scale >= 1.0:  # one mention already counts fully
             return sum(weights) / probe.key_total
@@ -636,6 +647,18 @@ class Clusterer:
         shares = map(min, repeat(1.0), map(mul, found, repeat(scale)))
         shared: float = sum(map(mul, weights, shares))
         return shared / probe.key_total
+
+    @staticmethod
+    def _names_shared(doc: DocFeatures, flags: list[bool]) -> bool:
+        """True when a shared key is a name, not only a figure ("$1.4 million", "7%").
+
+        Unrelated reports share round figures by chance; a figure is
+        evidence of one event only beside a name the two also share.
+        """
+        figures = doc.figures
+        if not figures:
+            return any(flags)
+        return any(key not in figures for key in compress(doc.keys, flags))
 
     def _disagree(self, doc: DocFeatures, story: _Story) -> bool:
         """True when a figure-dense doc shares too few of its figures with the story.
@@ -661,5 +684,19 @@ class Clusterer:
             story.vector = vector if story.vector is None else story.vector + vector
         keys.update(doc.keys)
         story.size += 1
-        if doc.published is not None and (story.last is None or doc.published > story.last):
-            story.last = doc.published
+        when = doc.published
+        if when is not None:
+            if story.last is None or when > story.last:
+                story.last = when
+            if story.first is None or when < story.first:
+                story.first = when
+
+
+def _gap(when: datetime, story: _Story) -> float:
+    """Seconds between ``when`` and the nearest end of the story's dated span (0 inside it)."""
+    first, last = story.first, story.last
+    if last is not None and when > last:
+        return (when - last).total_seconds()
+    if first is not None and when < first:
+        return (first - when).total_seconds()
+    return 0.0
