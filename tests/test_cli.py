@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from occasional import make_engine
 from occasional.cli import cli
 from occasional.demo import NewsWeb, run_news_web
 
@@ -60,6 +62,7 @@ def test_init_writes_a_commented_config(run, tmp_path: Path) -> None:
     ],
 )
 def test_user_errors_are_one_line_and_exit_1(run, args: tuple[str, ...], message: str) -> None:
+    assert run("init").exit_code == 0
     result = run(*args)
     assert result.exit_code == 1
     assert message in result.stderr
@@ -109,6 +112,22 @@ def test_extract_html_file_json(run, web: NewsWeb, tmp_path: Path) -> None:
     assert data["source_links"] == [demo.copy_of]
 
 
+def test_opml_round_trip_keeps_sitemaps(run, tmp_path: Path) -> None:
+    run("add", "https://a.example/feed.xml", "--no-discover", "--tag", "x")
+    with make_engine(home=tmp_path / "home") as engine:  # `add` finds sitemaps on the network
+        now = datetime.now(UTC)
+        engine.storage.add_source("https://b.example/sitemap.xml", kind="sitemap", now=now)
+    exported = tmp_path / "out.opml"
+    exported.write_text(run("export-opml").stdout)
+    other = run("--home", str(tmp_path / "other"), "import-opml", str(exported))
+    assert other.exit_code == 0, other.stderr
+    back = _lines(run("--home", str(tmp_path / "other"), "sources", "--json"))
+    assert {(s["url"], s["kind"], tuple(s["tags"])) for s in back} == {
+        ("https://a.example/feed.xml", "feed", ("x",)),
+        ("https://b.example/sitemap.xml", "sitemap", ()),
+    }
+
+
 def test_opml_round_trip(run, tmp_path: Path) -> None:
     opml = tmp_path / "subs.opml"
     opml.write_text(
@@ -124,6 +143,11 @@ def test_opml_round_trip(run, tmp_path: Path) -> None:
     assert sources["https://a.example/feed"]["tags"] == ["Science"]
     exported = run("export-opml").stdout
     assert "https://a.example/feed" in exported and 'text="Science"' in exported
+
+    truncated = tmp_path / "truncated.opml"
+    truncated.write_text(exported[: exported.index("https://b.example")])
+    cut = run("import-opml", str(truncated))
+    assert cut.exit_code == 1 and "damaged" in cut.stderr
 
     broken = tmp_path / "broken.opml"
     broken.write_text("<html>not opml</html>")
@@ -167,3 +191,10 @@ def test_analyze_json_offsets_index_the_text(run, tmp_path: Path) -> None:
     for item in data["summary"] + data["quotes"]:
         assert text[item["start"] : item["end"]] == item["text"]
     assert any(f["value"] == 54000 for f in data["figures"])
+
+
+def test_config_shows_no_password(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCCASIONAL_LLM_BASE_URL", "http://u:hunter2@127.0.0.1/v1")
+    shown = run("config")
+    assert shown.exit_code == 0
+    assert "hunter2" not in shown.stdout and "u:***@" in shown.stdout

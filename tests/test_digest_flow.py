@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -171,9 +172,12 @@ def test_server_answers_signed_feedback_links_and_stops(polled_engine: Engine) -
                 query = link.split("?", 1)[1]
                 async with session.get(f"{base}/feedback?{query}") as response:
                     statuses.append(response.status)
+            fields = dict(urllib.parse.parse_qsl(good.split("?", 1)[1]))
+            async with session.post(f"{base}/feedback", data=fields) as response:
+                statuses.append(response.status)
         server.stopping.set()
         await asyncio.wait_for(task, timeout=30)
         return statuses
 
-    assert asyncio.run(scenario()) == [200, 400, 404]
+    assert asyncio.run(scenario()) == [200, 400, 404, 200]
     assert [f.kind for f in polled_engine.storage.feedback("default")] == ["like"]

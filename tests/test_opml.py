@@ -100,6 +100,7 @@ def _sources(draw: st.DrawFn) -> list[Source]:
                 url=f"https://feeds.example/{path}",
                 title=draw(st.none() | _words),  # at most 12 characters: never the URL
                 site_url=draw(st.none() | st.just(f"https://site.example/{number}")),
+                kind=draw(st.sampled_from(["feed", "sitemap"])),
                 settings=SourceSettings(tags=tuple(draw(_tags))),
             )
         )
@@ -119,3 +120,26 @@ def test_write_then_parse_round_trips(sources: list[Source], title: str) -> None
         assert outline.title == source.title
         assert outline.site_url == source.site_url
         assert outline.tags == source.settings.tags
+        assert outline.kind == source.kind
+
+
+def test_sitemap_sources_round_trip_as_sitemaps() -> None:
+    sources = [
+        Source(id="1", url="https://a.example/feed", title="A"),
+        Source(id="2", url="https://b.example/sitemap.xml", kind="sitemap", title="B"),
+    ]
+    doc = parse_opml(write_opml(sources).encode())
+    assert [(o.url, o.kind) for o in doc.outlines] == [
+        ("https://a.example/feed", "feed"),
+        ("https://b.example/sitemap.xml", "sitemap"),
+    ]
+
+
+def test_a_cut_short_file_says_it_is_damaged() -> None:
+    text = write_opml(
+        [Source(id=str(n), url=f"https://{n}.example/feed", title=f"F{n}") for n in range(5)]
+    )
+    doc = parse_opml(text[: text.index("https://3.example")].encode())
+    assert doc.damaged and "cut short" in doc.damaged
+    assert [o.url for o in doc.outlines][:3] == [f"https://{n}.example/feed" for n in range(3)]
+    assert parse_opml(text.encode()).damaged is None

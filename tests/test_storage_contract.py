@@ -893,6 +893,53 @@ def test_digests_and_last_shown(store: SqlStorage) -> None:
         store.mark_digest_sent("nope", NOW)
 
 
+def test_a_digest_is_kept_under_the_id_it_was_written_with(store: SqlStorage) -> None:
+    assert store.save_digest("me", NOW, {}, {}, digest_id="0123abcd0123abcd") == "0123abcd0123abcd"
+    (kept,) = store.digests("me")
+    assert kept.id == "0123abcd0123abcd"
+    assert store.get_digest("0123abcd0123abcd") == kept
+    with pytest.raises(DigestNotFoundError, match="occasional digests"):
+        store.get_digest("nope")
+
+
+def test_delivery_progress_is_kept_per_digest(store: SqlStorage) -> None:
+    shown_only = store.save_digest("me", NOW, {}, {})
+    assert not store.get_digest(shown_only).pending, "a digest shown on a screen waits for no one"
+    kept = store.save_digest("me", NOW, {}, {"s1": "f1"}, for_delivery=True)
+    assert store.get_digest(kept).pending
+    store.note_delivered(kept, "target-a", NOW)
+    store.note_delivered(kept, "target-a", NOW)
+    failed = store.note_delivery_failure(kept, "550 refused", NOW + timedelta(minutes=1))
+    assert (failed.attempts, failed.delivered, failed.last_error) == (
+        1,
+        ("target-a",),
+        "550 refused",
+    )
+    assert failed.pending and failed.last_attempt == NOW + timedelta(minutes=1)
+    assert store.last_shown("me") == {"s1": "f1"}
+    gone = store.note_delivery_failure(kept, "550 again", NOW, give_up=True)
+    assert gone.attempts == 2 and gone.given_up == NOW and not gone.pending
+    assert store.last_shown("me") == {}, "a digest given up on showed nobody anything"
+    assert store.get_digest(kept) == gone
+    store.mark_digest_sent(kept, NOW + timedelta(hours=1))
+    sent = store.get_digest(kept)
+    assert sent.sent and sent.given_up is None and sent.last_error is None
+    assert sent.attempts == 3
+    with pytest.raises(DigestNotFoundError):
+        store.note_delivered("nope", "x", NOW)
+    with pytest.raises(DigestNotFoundError):
+        store.note_delivery_failure("nope", "x", NOW)
+
+
+def test_feedback_through_one_link_is_recorded_once(store: SqlStorage) -> None:
+    assert store.add_feedback("me", "s1", "like", NOW, link="sig-1")
+    assert not store.add_feedback("me", "s1", "like", NOW + timedelta(seconds=1), link="sig-1")
+    assert store.add_feedback("me", "s1", "like", NOW, link="sig-2")
+    assert store.add_feedback("me", "s1", "like", NOW)
+    assert store.add_feedback("me", "s1", "like", NOW)
+    assert len(store.feedback("me")) == 4
+
+
 def test_feedback_and_state(store: SqlStorage) -> None:
     store.add_feedback("me", "s1", "more", NOW)
     store.add_feedback("me", "s2", "mute", NOW + timedelta(seconds=1))

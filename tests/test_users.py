@@ -73,6 +73,12 @@ def _as_before_users(home: Path) -> None:
         connection.execute(text("DROP INDEX ix_copies_copy_of"))
         connection.execute(text("DROP INDEX ix_articles_page_due"))  # and what 0002 added
         connection.execute(text("ALTER TABLE articles DROP COLUMN page_due"))
+        # What the delivery-state migration added (it also comes after 0001).
+        connection.execute(text("DROP INDEX ix_feedback_link"))
+        connection.execute(text("ALTER TABLE feedback DROP COLUMN link"))
+        for column in ("for_delivery", "attempts", "last_attempt", "last_error", "delivered",
+                       "given_up"):  # fmt: skip
+            connection.execute(text(f"ALTER TABLE digests DROP COLUMN {column}"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
 

@@ -6,26 +6,35 @@ User errors print one line on standard error and exit 1; bad usage exits 2.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import __version__
+from .cliutil import HOME_HELP, add_home_option, is_new_home
+from .config import load_config
 from .core import Engine, make_engine
-from .exceptions import InputError, OccasionalError, QueueError
+from .deliver import redact
+from .exceptions import OccasionalError, QueueError
+from .fileio import write_private
 from .jsonout import article_json, page_json, poll_result_json, source_json, story_json
+from .oserrors import explain_os_error
 from .pollview import poll_view
+from .text import plural
 
 __all__ = ["main"]
 
@@ -35,31 +44,66 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True)
+def _fail(message: str) -> NoReturn:
+    err.print("[red]error:[/red] ", markup=True, end="")
+    err.print(message, markup=False)
     sys.exit(1)
 
 
+def _fail_on_os_error(exc: OSError) -> NoReturn:
+    """One line for an OSError; a stream that cannot take output is silenced first."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        # Python flushes stdout again at exit and would print a traceback there.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    _fail(explain_os_error(exc))
+
+
 def user_errors(func: F) -> F:
-    """Turn OccasionalError (and Ctrl-C) into one line on stderr and exit status 1."""
+    """Turn OccasionalError, OSError (and Ctrl-C) into one line on stderr and exit status 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except OccasionalError as exc:
             _fail(str(exc))
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # click ends quietly when a reader such as `head` stops reading
+            _fail_on_os_error(exc)
         except KeyboardInterrupt:
             err.print("interrupted")
             sys.exit(130)
+        _announce_new_home()
+        return result
 
     return wrapper  # type: ignore[return-value]
 
 
-def _engine(ctx: click.Context) -> Engine:
+def _announce_new_home() -> None:
+    """Say that the command made a new, empty home (after it worked: an error stays one line)."""
+    ctx = click.get_current_context(silent=True)
+    home = ctx.find_root().obj.get("announce_home") if ctx and ctx.find_root().obj else None
+    if home is not None:
+        err.print(
+            f"note: created a new empty home at {home} "
+            "(pick another with --home DIR or OCCASIONAL_HOME)",
+            markup=False,
+        )
+
+
+def _engine(ctx: click.Context, *, announce: bool = True) -> Engine:
+    """The Engine over the chosen home (opened once per run); says when the home is new."""
     obj = ctx.find_root().obj
     if "engine" not in obj:
-        obj["engine"] = make_engine(home=obj["home"])
+        config = load_config(obj["home"])
+        obj["new_home"] = is_new_home(config)
+        obj["engine"] = make_engine(config)
+        if obj["new_home"] and announce:
+            obj["announce_home"] = config.home
         ctx.call_on_close(obj["engine"].close)
     engine: Engine = obj["engine"]
     return engine
@@ -101,7 +145,7 @@ def _progress(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="OCCASIONAL_HOME",
-    help="Folder holding config.toml and the database (default: the user data folder).",
+    help=HOME_HELP,
 )
 @click.version_option(__version__, prog_name="occasional")
 @click.pass_context
@@ -118,11 +162,15 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 @user_errors
 def init(ctx: click.Context) -> None:
     """Create the home folder, its config file and the database."""
-    engine = _engine(ctx)
+    engine = _engine(ctx, announce=False)
     config_file = engine.config.home / "config.toml"
     if not config_file.exists():
-        config_file.write_text(_starter_config(), encoding="utf-8")
-    out.print(f"home: {engine.config.home}\ndatabase: {engine.config.database}")
+        write_private(config_file, _starter_config().encode("utf-8"), exclusive=True)
+    if ctx.find_root().obj["new_home"]:
+        out.print(f"created a new home at {engine.config.home}", markup=False)
+    else:
+        out.print(f"home: {engine.config.home} (already there)", markup=False)
+    out.print(f"database: {redact(engine.config.database)}", markup=False)
 
 
 def _starter_config() -> str:
@@ -154,7 +202,8 @@ def config(ctx: click.Context) -> None:
         value: Any = values
         for part in name.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-        table.add_row(name, str(value), help_text)
+        shown = redact(value) if isinstance(value, str) and "://" in value else str(value)
+        table.add_row(name, shown, help_text)
     out.print(table)
 
 
@@ -228,7 +277,7 @@ def sources(ctx: click.Context, tag: str | None, as_json: bool) -> None:
 @click.option("--poll-min", type=click.IntRange(min=60), help="Shortest seconds between polls.")
 @click.option("--poll-max", type=click.IntRange(min=60), help="Longest seconds between polls.")
 @click.option("--title", help="Your own name for the source.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the changed source as JSON.")
 @click.pass_context
 @user_errors
 def set_source(
@@ -268,7 +317,7 @@ def set_source(
 def reextract(ctx: click.Context, since: str | None) -> None:
     """Extract articles again from their kept HTML (see articles.keep_html_days)."""
     report = _engine(ctx).reextract(since=_parse_since(since))
-    out.print(f"re-extracted {report.done} articles, {report.failed} failed")
+    out.print(f"re-extracted {plural(report.done, 'article')}, {report.failed} failed")
 
 
 @cli.command("import-opml")
@@ -276,11 +325,16 @@ def reextract(ctx: click.Context, since: str | None) -> None:
 @click.pass_context
 @user_errors
 def import_opml(ctx: click.Context, file: Any) -> None:
-    """Add every feed of an OPML file; folders become tags."""
+    """Add every feed and sitemap of an OPML file; folders become tags.
+
+    A damaged or cut-short file imports what could be read and exits 1.
+    """
     report = _engine(ctx).import_opml(file.read())
-    out.print(f"imported {len(report.added)} sources, skipped {len(report.skipped)}")
+    out.print(f"imported {plural(len(report.added), 'source')}, skipped {len(report.skipped)}")
     for reason in report.skipped:
-        err.print(f"  skipped: {reason}")
+        err.print(f"  skipped: {reason}", markup=False)
+    if report.damaged:
+        _fail(f"{file.name}: {report.damaged}; check the file and import it again")
 
 
 @cli.command("export-opml")
@@ -323,7 +377,11 @@ def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> N
 
 @cli.command()
 @click.argument("url", required=False)
-@click.option("--html-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--html-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extract this saved HTML file instead of fetching a URL.",
+)
 @click.option("--url", "page_url", help="The address of the page given with --html-file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.pass_context
@@ -343,7 +401,7 @@ def extract(
     if as_json:
         _print_json(page_json(page))
         return
-    out.print(f"[bold]{page.title or '(no title)'}[/bold]", markup=True)
+    out.print(f"[bold]{escape(page.title or '(no title)')}[/bold]", markup=True)
     meta = [", ".join(page.authors), page.published and page.published.isoformat(), page.language]
     out.print(" · ".join(m for m in meta if m))
     for link in page.source_links:
@@ -355,7 +413,9 @@ def extract(
 @cli.command()
 @click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
 @click.option("--source", help="Only this source (id or URL).")
-@click.option("--limit", type=click.IntRange(min=1), default=None)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="At most this many articles."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, without text.")
 @click.pass_context
 @user_errors
@@ -364,10 +424,10 @@ def articles(
 ) -> None:
     """List stored articles."""
     items = _engine(ctx).articles(since=_parse_since(since), limit=limit, source=source)
-    _print_articles(items, as_json)
+    _print_articles(_engine(ctx), items, as_json)
 
 
-def _print_articles(items: Iterable[Any], as_json: bool) -> None:
+def _print_articles(engine: Engine, items: Iterable[Any], as_json: bool) -> None:
     if as_json:
         for article in items:
             _print_json(article_json(article, with_text=False))
@@ -376,11 +436,26 @@ def _print_articles(items: Iterable[Any], as_json: bool) -> None:
     if not items:
         out.print("no articles")
         return
-    table = Table("published", "title", "source", "copy of", "story")
+    outlets = _outlets(engine, [a.copy_of for a in items if a.copy_of])
+    table = Table(Column("id", no_wrap=True), "published", "title", "source", "copy of", "story")
     for a in items:
         when = a.published.strftime("%Y-%m-%d %H:%M") if a.published else ""
-        table.add_row(when, a.title, a.source_title or a.source_url, a.copy_of or "", a.story or "")
+        copy_of = outlets.get(a.copy_of, a.copy_of) if a.copy_of else ""
+        table.add_row(a.id, when, a.title, _outlet(a), copy_of, a.story or "")
     out.print(table)
+
+
+def _outlet(article: Any) -> str:
+    return str(article.source_title or article.source_url)
+
+
+def _outlets(engine: Engine, article_ids: list[str], known: Iterable[Any] = ()) -> dict[str, str]:
+    """The outlet of each article id (those in ``known`` need no lookup)."""
+    found = {a.id: _outlet(a) for a in known}
+    missing = [i for i in dict.fromkeys(article_ids) if i not in found]
+    if missing:
+        found.update({a.id: _outlet(a) for a in engine.storage.iter_articles(ids=missing)})
+    return found
 
 
 @cli.group()
@@ -389,7 +464,14 @@ def export() -> None:
 
 
 @export.command("articles")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--since", help="Only newer articles: ISO date/time or a span like 24h, 7d.")
 @click.pass_context
 @user_errors
@@ -401,13 +483,20 @@ def export_articles(ctx: click.Context, fmt: str, since: str | None) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many results.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
 @click.pass_context
 @user_errors
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over article titles and texts."""
-    _print_articles(_engine(ctx).search(query, limit=limit), as_json)
+    engine = _engine(ctx)
+    _print_articles(engine, engine.search(query, limit=limit), as_json)
 
 
 # --- stories -------------------------------------------------------------------
@@ -426,12 +515,14 @@ def stories(ctx: click.Context, since: str | None, as_json: bool) -> None:
         if as_json:
             _print_json(story_json(story, members))
             continue
-        out.print(f"[bold]{story.label}[/bold]  ({story.id}, {len(members)} articles)", markup=True)
+        count = plural(len(members), "article")
+        out.print(f"[bold]{escape(story.label)}[/bold]  ({story.id}, {count})", markup=True)
+        outlets = _outlets(engine, [a.copy_of for a in members if a.copy_of], members)
         for a in members:
-            mark = f"copy of {a.copy_of} ({a.original_reason})" if a.copy_of else ""
-            out.print(
-                f"   {a.source_title or a.source_url}: {a.title}  {mark}".rstrip(), markup=False
-            )
+            mark = f"copy of {outlets.get(a.copy_of, a.copy_of)}" if a.copy_of else ""
+            if mark and a.original_reason:
+                mark += f" ({a.original_reason})"
+            out.print(f"   {_outlet(a)}: {a.title}  {mark}".rstrip(), markup=False)
 
 
 @cli.command()
@@ -452,7 +543,8 @@ def split(ctx: click.Context, article: str) -> None:
 def merge(ctx: click.Context, a: str, b: str) -> None:
     """Join the stories of A and B (story or article ids; remembered across runs)."""
     story = _engine(ctx).merge_stories(a, b)
-    out.print(f"merged into story {story.id}: {story.label} ({len(story.article_ids)} articles)")
+    count = plural(len(story.article_ids), "article")
+    out.print(f"merged into story {story.id}: {story.label} ({count})", markup=False)
 
 
 def _read_jsonl(file: Any) -> Any:
@@ -572,7 +664,11 @@ def analyze(text_file: Any, as_json: bool, speakers: str) -> None:
 @cli.command()
 @click.option("--profile", help="Profile name (default: the default profile).")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, help="html, text, markdown, json or atom."
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    help="html, text, markdown (md), json or atom.",
 )
 @click.option(
     "--out",
@@ -582,6 +678,14 @@ def analyze(text_file: Any, as_json: bool, speakers: str) -> None:
 )
 @click.option("--send", is_flag=True, help="Deliver to the profile's targets (SMTP, files).")
 @click.option("--preview", is_flag=True, help="Do not store it: the next digest is unaffected.")
+@click.option(
+    "--last", is_flag=True, help="Show the profile's newest stored digest again; uses nothing up."
+)
+@click.option(
+    "--id",
+    "digest_id",
+    help="Show the stored digest with this id again (`occasional digests` lists them).",
+)
 @click.pass_context
 @user_errors
 def digest(
@@ -591,27 +695,105 @@ def digest(
     out_file: Path | None,
     send: bool,
     preview: bool,
+    last: bool,
+    digest_id: str | None,
 ) -> None:
-    """Build a reader's digest of the stories that matter to them."""
-    from .render import get_renderer
+    """Build a reader's digest of the stories that matter to them.
 
+    A digest that is kept (the default) uses its stories up: the next one shows
+    them again only when they have news. --preview keeps nothing; --last and
+    --id show a stored digest again, in any format, without building a new one.
+    """
+    from .render import get_renderer
+    from .sending import require_targets
+
+    if (last or digest_id) and preview:
+        raise click.UsageError("--last and --id show a stored digest; --preview builds a new one")
     engine = _engine(ctx)
     renderer = get_renderer(fmt)  # an unknown format fails before any work
-    if send and not preview:
-        for problem in engine.retry_unsent():
-            err.print(f"still unsent: {problem}", markup=False)
-    built = engine.digest(profile, keep=not preview)
-    text = renderer.render(built, options=_render_options(engine))
-    if out_file is not None:
-        out_file.write_text(text, encoding="utf-8")
-        err.print(f"wrote {out_file}")
+    if send and not (last or digest_id):
+        require_targets(engine.profile(profile))  # before a digest is kept for nowhere
+    if send and not (preview or last or digest_id):
+        pending = engine.pending_digest(profile)
+        if pending is not None:  # failed sends must not pile up new digests
+            err.print(
+                f"digest {pending.id} of {pending.generated:%Y-%m-%d %H:%M} was not delivered "
+                "yet; sending it instead of a new one",
+                markup=False,
+            )
+            digest_id = pending.id
+    if last or digest_id:
+        built = engine.stored_digest(profile, digest_id=digest_id)
+        _emit(renderer.render(built, options=_render_options(engine)), out_file)
     else:
-        click.echo(text)
+        built = engine.digest(profile, keep=False) if preview else engine.draft_digest(profile)
+        # Written first, kept second: a digest nobody could read uses no story up.
+        _emit(renderer.render(built, options=_render_options(engine)), out_file)
+        if not preview:
+            built = engine.keep_digest(built, for_delivery=send)
     if send:
         engine.send_digest(built)
-        err.print(
-            f"sent digest {built.id} to {len(engine.profile(built.profile).deliver)} target(s)"
-        )
+        targets = plural(len(engine.profile(built.profile).deliver), "target")
+        err.print(f"sent digest {built.id} to {targets}", markup=False)
+
+
+@cli.command()
+@click.option("--profile", help="Profile name (default: the default profile).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Newest this many."
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per digest.")
+@click.pass_context
+@user_errors
+def digests(ctx: click.Context, profile: str | None, limit: int, as_json: bool) -> None:
+    """List a profile's stored digests, newest first, and whether each was delivered."""
+    engine = _engine(ctx)
+    stored = engine.storage.digests(engine.profile(profile).name, limit=limit)
+    if not stored and not as_json:
+        out.print("no stored digests yet; `occasional digest` makes one", markup=False)
+    for item in stored:
+        stories = len(item.payload.get("stories", ())) if isinstance(item.payload, dict) else 0
+        if as_json:
+            _print_json(
+                {
+                    "id": item.id,
+                    "profile": item.profile,
+                    "generated": item.generated.isoformat(),
+                    "sent": item.sent.isoformat() if item.sent else None,
+                    "stories": stories,
+                    "attempts": item.attempts,
+                    "last_error": item.last_error,
+                    "given_up": item.given_up.isoformat() if item.given_up else None,
+                }
+            )
+        else:
+            when = f"{item.generated:%Y-%m-%d %H:%M}"
+            line = f"{item.id}  {when}  {plural(stories, 'story', 'stories')}  {_delivery(item)}"
+            out.print(line, markup=False)
+
+
+def _delivery(item: Any) -> str:
+    """How a stored digest's delivery went, in a few words."""
+    if item.sent:
+        return f"sent {item.sent:%Y-%m-%d %H:%M}"
+    tried = f" after {plural(item.attempts, 'attempt')}" if item.attempts else ""
+    if item.given_up:
+        return f"given up{tried}: {item.last_error}"
+    return f"not sent{tried}" + (f": {item.last_error}" if item.last_error else "")
+
+
+def _emit(text: str, out_file: Path | None) -> None:
+    """Print ``text``, or write it whole to ``out_file``; raises OSError naming the path."""
+    if out_file is None:
+        click.echo(text)
+        return
+    from .fileio import atomic_write
+
+    try:
+        atomic_write(out_file, text, parents=False)
+    except OSError as exc:
+        _fail(explain_os_error(exc, "write", out_file))
+    err.print(f"wrote {out_file}", markup=False)
 
 
 def _render_options(engine: Engine) -> Any:
@@ -629,18 +811,30 @@ def _render_options(engine: Engine) -> Any:
 @click.pass_context
 @user_errors
 def feedback(ctx: click.Context, story: str, kind: str, profile: str | None) -> None:
-    """Tell occasional what you think of a story; later digests learn from it."""
-    _engine(ctx).feedback(story, kind, profile=profile)
-    out.print(f"noted: {kind} {story}")
+    """Tell occasional what you think of a story; later digests learn from it.
+
+    mute-source mutes the outlet that reported the story first, and says which.
+    """
+    engine = _engine(ctx)
+    engine.feedback(story, kind, profile=profile)
+    name = engine.profile(profile).name
+    if kind == "mute-source":
+        out.print(f"muted {engine.story_outlet(story)} for {name}", markup=False)
+    else:
+        out.print(f"noted for {name}: {kind} {story}", markup=False)
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per profile (passwords shown as ***)."
+)
 @click.pass_context
 @user_errors
 def profiles(ctx: click.Context, as_json: bool) -> None:
-    """List reader profiles (files in <home>/profiles/*.toml)."""
-    for p in _engine(ctx).profiles().values():
+    """List reader profiles (files in <home>/profiles/*.toml, and default)."""
+    engine = _engine(ctx)
+    for p in engine.profiles().values():
+        targets = [redact(target) for target in p.deliver]
         if as_json:
             _print_json(
                 {
@@ -648,21 +842,29 @@ def profiles(ctx: click.Context, as_json: bool) -> None:
                     "budget": p.budget,
                     "schedule": p.schedule.cron,
                     "timezone": p.schedule.timezone,
-                    "deliver": list(p.deliver),
+                    "deliver": targets,
                     "formats": list(p.formats),
                 }
             )
         else:
             out.print(
                 f"{p.name}: budget {p.budget}, {p.schedule.cron} ({p.schedule.timezone}), "
-                f"{len(p.deliver)} delivery target(s)",
+                f"{plural(len(targets), 'delivery target')}",
                 markup=False,
             )
+    for problem in engine.profile_problems().values():
+        err.print(f"skipped: {problem}", markup=False)
 
 
 @cli.command()
-@click.option("--profile", default="default", show_default=True)
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--profile", default="default", show_default=True, help="Whose digests to archive.")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the pages and index.html into.",
+)
 @click.pass_context
 @user_errors
 def archive(ctx: click.Context, profile: str, folder: Path) -> None:
@@ -858,9 +1060,14 @@ def demo(out_dir: Path) -> None:
     run_demo(out_dir, out)
 
 
+add_home_option(cli, skip=frozenset({"demo"}))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``occasional`` command."""
     try:
         cli.main(args=argv, prog_name="occasional", standalone_mode=True)
-    except InputError as exc:  # raised while click was already closing up
+    except OccasionalError as exc:  # raised while click was already closing up
         _fail(str(exc))
+    except OSError as exc:  # e.g. --help written to a full disk
+        _fail_on_os_error(exc)

@@ -173,6 +173,9 @@ class ServeSettings(BaseModel):
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *).",
     )
+    max_connections: int = Field(
+        256, ge=1, le=100_000, description="Connections the HTTP side holds open at once."
+    )
 
 
 class QueueSettings(BaseModel):
@@ -282,8 +285,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # no home yet: the engine says why when it cannot create one
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
 

@@ -7,6 +7,7 @@ network work inside it runs on an event loop of its own per call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,21 +16,21 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from . import digestjob, readers
 from .accounts import Accounts
 from .config import Config, load_config
-from .digest import Feedback as DigestFeedback
-from .digest import Profile
+from .engine_digests import DigestMethods
 from .exceptions import (
+    ConfigError,
     InvalidURLError,
     OccasionalError,
-    ProfileError,
     QueueError,
     SourceExistsError,
     SourceNotFoundError,
 )
 from .extract import extract_page, get_extractor
 from .fetch.client import Fetcher
+from .fileio import PRIVATE_FILE, make_private_folder
+from .oserrors import explain_os_error
 from .pipeline import (
     PollContext,
     PollReport,
@@ -42,7 +43,7 @@ from .sources import parse_opml, write_opml
 from .storage import open_storage
 from .storage.accounts import User
 from .storage.base import Storage
-from .types import Article, Digest, ExtractedPage, Source, SourceSettings, Story
+from .types import Article, ExtractedPage, Source, SourceSettings, Story
 from .upkeep import Upkeep
 from .urls import check_url
 
@@ -52,89 +53,25 @@ Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
 
 
+# The home's own files besides the database (storage keeps that one private).
+_PRIVATE_FILES = ("config.toml", "feedback.key")
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an OPML import added, and what it skipped with the reason."""
+    """What an OPML import added, what it skipped with the reason, and whether the file was
+    damaged (then only what could be read of it was imported)."""
 
     added: tuple[Source, ...]
     skipped: tuple[str, ...]
+    damaged: str | None = None
 
 
-class _Digests:
-    """The Engine's digest methods (kept apart to keep each part small)."""
-
-    config: Config
-    storage: Storage
-    clock: Clock
-
-    def profiles(self, user: str | None = None) -> dict[str, Profile]:
-        """A reader's profiles: the home's (``<home>/profiles/*.toml``, the owner's) or
-        a user's; the default one when there are none. Each profile's ``name`` is the
-        key its digests and feedback are stored under (``user/profile`` for a user
-        other than the owner)."""
-        return readers.load_reader_profiles(self.config.home, user)
-
-    def reader_profiles(self) -> dict[str, Profile]:
-        """Every reader's profiles by storage key: the home's, then each user's."""
-        found = dict(self.profiles())
-        for user in self.storage.list_users():
-            if not user.owner:
-                found.update(self.profiles(user.name))
-        return found
-
-    def profile(self, name: str | None = None) -> Profile:
-        """One profile by name or ``user/name`` key (the only or ``default`` one without
-        a name); ProfileError."""
-        user, short = readers.split_key(name)
-        profiles = self.profiles(user)
-        key = None if short is None else readers.key_for(user, short)
-        if key is None:
-            return profiles.get(readers.key_for(user, "default")) or profiles[sorted(profiles)[0]]
-        if key not in profiles:
-            known = ", ".join(sorted(profiles))
-            folder = readers.profiles_home(self.config.home, user) / "profiles"
-            raise ProfileError(
-                f"no profile {key!r} (known: {known}); write {folder / (short or '')}.toml"
-            )
-        return profiles[key]
-
-    def digest(self, profile: str | None = None, *, keep: bool = True) -> Digest:
-        """Build a profile's digest now; with ``keep`` it is stored and remembered.
-
-        In a home with users it is made from the reader's active subscriptions.
-        """
-        chosen = self.profile(profile)
-        sources = readers.reader_sources(self.storage, chosen.name)
-        built = digestjob.build_for(self.storage, self.config, chosen, self.clock(), sources)
-        return digestjob.keep(self.storage, built) if keep else built
-
-    def send_digest(self, digest: Digest) -> None:
-        """Deliver a stored digest to its profile's targets; DeliveryError keeps it for retry."""
-        profile = self.profile(digest.profile)
-        asyncio.run(digestjob.send(self.storage, self.config, digest, profile, self.clock()))
-
-    def retry_unsent(self) -> list[str]:
-        """Send again every stored digest whose delivery failed; returns what still fails."""
-        return asyncio.run(
-            digestjob.retry_unsent(self.storage, self.config, self.reader_profiles(), self.clock())
-        )
-
-    def feedback(self, story_id: str, kind: str, *, profile: str | None = None) -> None:
-        """Record a reader's feedback on a story (like, dislike, more, less, opened, mute-source).
-
-        Raises StoryNotFoundError for an unknown story, InputError for an unknown kind.
-        """
-        name = self.profile(profile).name
-        self.storage.get_story(story_id)
-        DigestFeedback(story_id=story_id, kind=kind, time=self.clock())  # validates the kind
-        self.storage.add_feedback(name, story_id, kind, self.clock())
-
-
-class Engine(_Digests, Upkeep, Accounts):
+class Engine(DigestMethods, Upkeep, Accounts):
     """Everything occasional does, over one storage and one configuration.
 
     Build it with :func:`make_engine`. Methods raise subclasses of
@@ -238,7 +175,11 @@ class Engine(_Digests, Upkeep, Accounts):
         return self.storage.list_sources(tag=tag)
 
     def import_opml(self, data: bytes) -> ImportReport:
-        """Add every feed of an OPML document; folders become tags. Nothing is fetched."""
+        """Add every feed and sitemap of an OPML document; folders become tags.
+
+        Nothing is fetched. A damaged document adds what could be read of it and
+        says so in :attr:`ImportReport.damaged`.
+        """
         document = parse_opml(data)
         added: list[Source] = []
         skipped = list(document.errors)
@@ -252,13 +193,14 @@ class Engine(_Digests, Upkeep, Accounts):
             settings = SourceSettings(tags=outline.tags, fetch_full=self.config.articles.fetch_full)
             source = self.storage.add_source(
                 url,
+                kind=outline.kind,
                 settings=settings,
                 title=outline.title,
                 site_url=outline.site_url,
                 now=self.clock(),
             )
             added.append(self._owned(source))
-        return ImportReport(tuple(added), tuple(skipped))
+        return ImportReport(tuple(added), tuple(skipped), document.damaged)
 
     def export_opml(self) -> str:
         """Every source as an OPML document; tags become folders."""
@@ -408,5 +350,14 @@ def make_engine(
     """Build an Engine: read the settings (unless given), open the storage, wire the stages."""
     if config is None:
         config = load_config(home, overrides)
-    config.home.mkdir(parents=True, exist_ok=True)
+    try:
+        make_private_folder(config.home)
+    except OSError as exc:
+        hint = "pick another home with --home DIR or OCCASIONAL_HOME"
+        message = explain_os_error(exc, "create the home folder", config.home, hint)
+        raise ConfigError(message) from exc
+    for name in _PRIVATE_FILES:  # homes made before these were created private
+        with contextlib.suppress(OSError):
+            if (config.home / name).stat().st_mode & 0o077:
+                (config.home / name).chmod(PRIVATE_FILE)
     return Engine(config, open_storage(config.database), clock=clock)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from .core import Engine, make_engine
 from .demo import NewsWeb, Outlet, run_news_web
@@ -20,6 +21,7 @@ from .digestjob import write_outputs
 from .exceptions import OccasionalError
 from .pipeline import PollReport
 from .render import RenderOptions, get_renderer
+from .text import plural
 from .types import Article, Digest
 
 __all__ = ["run_demo"]
@@ -83,7 +85,8 @@ def _show_poll(report: PollReport, names: dict[str, str], console: Console) -> N
     for r in sorted(report.sources, key=lambda r: names.get(r.source_id, r.url)):
         status = f"{r.status} (HTTP {r.http_status})" if r.http_status else r.status
         name = names.get(r.source_id, r.url)
-        counts = f"{r.entries:>3} entries {len(r.new_articles):>3} new"
+        entries = "entry  " if r.entries == 1 else "entries"  # the columns stay aligned
+        counts = f"{r.entries:>3} {entries} {len(r.new_articles):>3} new"
         console.print(f"  {name:<26} {status:<26} {counts}", markup=False)
         if r.error:
             console.print(f"  {'':<26} ↳ {r.error}", markup=False)
@@ -91,7 +94,7 @@ def _show_poll(report: PollReport, names: dict[str, str], console: Console) -> N
     for page in report.pages:
         kinds[page.how] = kinds.get(page.how, 0) + 1
     pages = ", ".join(f"{n} {how}" for how, n in sorted(kinds.items())) or "none"
-    console.print(f"  {len(report.new_articles)} new articles; their pages: {pages}")
+    console.print(f"  {plural(len(report.new_articles), 'new article')}; their pages: {pages}")
 
 
 def _show_stories(engine: Engine, console: Console) -> None:
@@ -100,7 +103,8 @@ def _show_stories(engine: Engine, console: Console) -> None:
     for story in stories:
         members = list(engine.storage.iter_articles(ids=list(story.article_ids)))
         outlets = sorted({a.source_title or a.source_url for a in members})
-        console.print(f"\n[bold]{story.label}[/bold]  ({len(members)} articles)", markup=True)
+        count = plural(len(members), "article")
+        console.print(f"\n[bold]{escape(story.label)}[/bold]  ({count})", markup=True)
         console.print(f"  outlets: {', '.join(outlets)}", markup=False)
         for article in members:
             if article.copy_of:

@@ -5,16 +5,15 @@ The shell around the pure digest stage, drawn as pseudocode::
     views=$(storage list_stories --since $lookback | with_articles)
     digest=$(build_digest $profile $views --memory $(storage last_shown) --feedback ...)
     id=$(storage save_digest $digest $(card_fingerprint each card))
-    for target in $profile.deliver; do deliver $(compose $digest $profile.formats) $target; done
-    storage mark_digest_sent $id          # only when every target took it
+    sending.send $digest                   # see occasional.sending
 
-A digest whose delivery failed stays stored, unsent, and is sent again by
-:func:`retry_unsent` (``occasional digest --send`` and ``occasional serve``
-call it first).
+Delivery itself (each target once, retries, giving up) is
+:mod:`occasional.sending`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -23,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .deliver import compose, deliver
 from .digest import (
     Feedback,
     LLMSummarizer,
@@ -35,7 +33,8 @@ from .digest import (
     card_fingerprint,
     digest_to_json,
 )
-from .exceptions import DeliveryError, InputError
+from .exceptions import InputError
+from .fileio import write_private
 from .render import FeedbackSigner, RenderOptions
 from .storage.base import Storage
 from .types import (
@@ -51,11 +50,10 @@ from .types import (
 __all__ = [
     "build_for",
     "digest_from_json",
+    "feedback_base_url",
     "feedback_signer",
     "keep",
     "render_options",
-    "retry_unsent",
-    "send",
     "story_views",
 ]
 
@@ -120,10 +118,22 @@ def build_for(
     )
 
 
-def keep(storage: Storage, digest: Digest) -> Digest:
-    """Store ``digest`` with the fingerprint of every card; returns it with its id."""
+def keep(storage: Storage, digest: Digest, *, for_delivery: bool = False) -> Digest:
+    """Store ``digest`` (under its id, if it has one) with the fingerprint of every card.
+
+    Returns it with its id. From now on its stories count as shown. With
+    ``for_delivery`` it stays pending until every target of its profile took it.
+    """
     shown = {item.id: card_fingerprint(item) for item in (*digest.items, *digest.top)}
-    digest_id = storage.save_digest(digest.profile, digest.generated, digest_to_json(digest), shown)
+    payload = digest_to_json(digest)
+    digest_id = storage.save_digest(
+        digest.profile,
+        digest.generated,
+        payload,
+        shown,
+        digest_id=digest.id,
+        for_delivery=for_delivery,
+    )
     return replace(digest, id=digest_id)
 
 
@@ -131,65 +141,23 @@ def feedback_signer(config: Config) -> FeedbackSigner:
     """The signer of feedback links, with the home's secret (made on first use)."""
     path = config.home / "feedback.key"
     if not path.exists():
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
+        # Created 0600 in one step: the secret is never readable by others, not even briefly.
+        with contextlib.suppress(FileExistsError):  # another process made it first
+            write_private(path, secrets.token_bytes(32), exclusive=True)
+    # The signer adds the endpoint's path itself.
+    return FeedbackSigner(path.read_bytes(), feedback_base_url(config))
+
+
+def feedback_base_url(config: Config) -> str:
+    """Where mail readers reach ``occasional serve``: ``serve.base_url``, else host and port."""
     serve = config.serve
-    base = serve.base_url or f"http://{serve.host}:{serve.port}"
-    return FeedbackSigner(path.read_bytes(), base.rstrip("/") + "/feedback")
+    host = f"[{serve.host}]" if ":" in serve.host else serve.host
+    return serve.base_url or f"http://{host}:{serve.port}"
 
 
 def render_options(config: Config) -> RenderOptions:
     """Render options with signed feedback links."""
     return RenderOptions(feedback_signer=feedback_signer(config))
-
-
-async def send(
-    storage: Storage, config: Config, digest: Digest, profile: Profile, now: datetime
-) -> None:
-    """Deliver ``digest`` to every target of ``profile``; mark it sent only if all took it.
-
-    Raises DeliveryError naming every target that failed; the digest stays
-    stored and unsent for :func:`retry_unsent`.
-    """
-    if not profile.deliver:
-        raise DeliveryError(
-            f'profile {profile.name!r} has no delivery targets; add deliver = ["smtp://…"] '
-            f'or ["file:///…"] to profiles/{profile.name}.toml'
-        )
-    formats = (*profile.formats, "text")
-    outgoing = compose(digest, formats=formats, options=render_options(config))
-    failures = []
-    for target in profile.deliver:
-        try:
-            await deliver(outgoing, target)
-        except DeliveryError as exc:
-            failures.append(str(exc))
-    if failures:
-        raise DeliveryError(
-            f"digest {digest.id} was kept and will be sent again: " + "; ".join(failures)
-        )
-    if digest.id:
-        storage.mark_digest_sent(digest.id, now)
-
-
-async def retry_unsent(
-    storage: Storage, config: Config, profiles: Mapping[str, Profile], now: datetime
-) -> list[str]:
-    """Send every stored digest that is still unsent; returns what failed, one line each."""
-    problems = []
-    for profile in profiles.values():
-        if not profile.deliver:
-            continue
-        for stored in storage.digests(profile.name, limit=10):
-            if stored.sent is not None:
-                continue
-            try:
-                await send(
-                    storage, config, digest_from_json(stored.payload, stored.id), profile, now
-                )
-            except DeliveryError as exc:
-                problems.append(str(exc))
-    return problems
 
 
 # --- reading a stored digest back -----------------------------------------------

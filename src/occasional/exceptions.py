@@ -214,7 +214,15 @@ class RenderError(OccasionalError):
 
 
 class DeliveryError(OccasionalError):
-    """A digest could not be delivered (SMTP refused, unreachable, …)."""
+    """A digest could not be delivered (SMTP refused, unreachable, …).
+
+    ``permanent`` is true when trying again unchanged cannot help (a 5xx
+    answer, a refused login, a file that cannot be written).
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class LLMError(OccasionalError):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from .digest import Profile, default_profile, load_profiles
+from .digest import Profile, ProfileSet, read_profiles
 from .exceptions import UserNotFoundError
 from .storage.base import Storage
 
@@ -22,6 +22,7 @@ __all__ = [
     "key_for",
     "load_reader_profiles",
     "profiles_home",
+    "read_reader_profiles",
     "reader_sources",
     "split_key",
 ]
@@ -45,14 +46,23 @@ def profiles_home(home: Path, user: str | None) -> Path:
     return home / "users" / user if user else home
 
 
+def read_reader_profiles(home: Path, user: str | None) -> ProfileSet:
+    """A reader's usable profiles by storage key (each ``Profile.name`` is that key), and
+    the files set aside, by key, with why (see :func:`occasional.digest.read_profiles`:
+    ``default`` stays unless switched off; one bad file spoils no other)."""
+    found = read_profiles(profiles_home(home, user))
+    return ProfileSet(
+        {
+            key_for(user, name): replace(profile, name=key_for(user, name))
+            for name, profile in found.profiles.items()
+        },
+        {key_for(user, name): problem for name, problem in found.problems.items()},
+    )
+
+
 def load_reader_profiles(home: Path, user: str | None) -> dict[str, Profile]:
-    """A reader's profiles by storage key (each ``Profile.name`` is that key); the
-    default profile when there are none."""
-    found = load_profiles(profiles_home(home, user)) or {"default": default_profile()}
-    return {
-        key_for(user, name): replace(profile, name=key_for(user, name))
-        for name, profile in found.items()
-    }
+    """A reader's usable profiles by storage key (see :func:`read_reader_profiles`)."""
+    return read_reader_profiles(home, user).profiles
 
 
 def reader_sources(storage: Storage, key: str) -> Mapping[str, tuple[str, ...]] | None:

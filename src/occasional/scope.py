@@ -209,6 +209,8 @@ class UserScope:
     def profile(self, name: str | None = None) -> Profile:
         """One of the user's profiles by short name (the default or first without one)."""
         profiles = self.profiles()
+        if not profiles:
+            raise ProfileError("you have no profile switched on; add one, or switch one on")
         if name is None:
             return profiles.get("default") or profiles[sorted(profiles)[0]]
         if name not in profiles:

@@ -7,7 +7,7 @@ import re
 import lxml.html
 from lxml.etree import ParserError
 
-__all__ = ["MAX_TITLE_CHARS", "cap_title", "html_to_text"]
+__all__ = ["MAX_TITLE_CHARS", "cap_title", "html_to_text", "plural"]
 
 MAX_TITLE_CHARS = 500
 """The longest title stored: headlines run to about 100 characters; a title of
@@ -52,3 +52,10 @@ def cap_title(title: str) -> str:
     cut = title[: MAX_TITLE_CHARS - 1]
     space = cut.rfind(" ", MAX_TITLE_CHARS // 2)
     return (cut[:space] if space > 0 else cut).rstrip() + "…"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``"1 article"``, ``"2 articles"``; ``plural_form`` for nouns that do not take an s."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {plural_form or noun + 's'}"

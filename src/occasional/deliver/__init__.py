@@ -25,7 +25,7 @@ from .base import (
 )
 from .compose import compose, default_subject
 from .file import FileDelivery, atomic_write
-from .message import build_message, parse_address
+from .message import build_message, message_id, parse_address
 from .smtp import PASSWORD_ENV, SmtpDelivery, SmtpTarget, parse_smtp_url
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "deliver",
     "deliverer_for",
     "delivery_schemes",
+    "message_id",
     "parse_address",
     "parse_smtp_url",
     "redact",

@@ -10,36 +10,20 @@ file sees the old digest or the new one, never half of one.
 from __future__ import annotations
 
 import asyncio
-import os
+import errno
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.request import url2pathname
 
 from ..exceptions import DeliveryError
+from ..fileio import atomic_write
 from .base import Outgoing, Rendering
 
 __all__ = ["FileDelivery", "atomic_write"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (raises OSError)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        Path(handle.name).replace(path)
-    except OSError:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +54,9 @@ class FileDelivery:
             found = next((r for r in message.renderings if r.extension == suffix), None)
         if found is None:
             have = ", ".join(f"{r.format} (.{r.extension})" for r in message.renderings)
-            raise DeliveryError(f"no rendering fits {self.path}; have: {have or 'none'}")
+            raise DeliveryError(
+                f"no rendering fits {self.path}; have: {have or 'none'}", permanent=True
+            )
         return found
 
     def target(self, message: Outgoing, rendering: Rendering) -> Path:
@@ -87,6 +73,8 @@ class FileDelivery:
         try:
             await asyncio.to_thread(atomic_write, path, rendering.body)
         except OSError as exc:
+            # A full disk may empty; a path that is not writable stays so until someone acts.
+            permanent = exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EAGAIN, errno.EINTR)
             raise DeliveryError(
-                f"cannot write the digest to {path}: {exc.strerror or exc}"
+                f"cannot write the digest to {path}: {exc.strerror or exc}", permanent=permanent
             ) from exc

@@ -17,9 +17,10 @@ from email.utils import format_datetime, make_msgid
 from ..exceptions import DeliveryError
 from ..types import Digest
 
-__all__ = ["build_message", "parse_address"]
+__all__ = ["build_message", "message_id", "parse_address"]
 
 _BREAKS = re.compile(r"[\r\n\x00-\x1f\x7f]+")
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def parse_address(value: str) -> Address:
@@ -38,6 +39,16 @@ def _header(value: str) -> str:
     return _BREAKS.sub(" ", value).strip()
 
 
+def message_id(digest: Digest, domain: str) -> str:
+    """The digest's Message-ID: made from its id, so a resend after a crash is the same mail.
+
+    A digest without an id (a preview) gets a random one.
+    """
+    if not digest.id:
+        return make_msgid(domain=domain)
+    return f"<digest.{_ID_UNSAFE.sub('-', digest.id)}@{domain}>"
+
+
 def build_message(
     digest: Digest,
     html: str | None,
@@ -52,6 +63,7 @@ def build_message(
     """The digest as an e-mail; raises DeliveryError for a bad address or no recipient.
 
     ``Date`` is ``now`` (the digest's generation time when omitted);
+    ``Message-ID`` is the digest's own (:func:`message_id`);
     ``List-Unsubscribe`` and the one-click ``List-Unsubscribe-Post`` are set
     when ``unsubscribe_url`` is given.
     """
@@ -63,7 +75,7 @@ def build_message(
     message["To"] = [parse_address(r) for r in recipients]
     message["Subject"] = _header(subject)
     message["Date"] = format_datetime((now or digest.generated).astimezone(UTC))
-    message["Message-ID"] = make_msgid(domain=origin.domain)
+    message["Message-ID"] = message_id(digest, origin.domain)
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{_header(unsubscribe_url)}>"

@@ -155,6 +155,13 @@ def _explain(exc: Exception, where: str) -> str:
     return f"cannot reach the mail server {where} ({exc}); is it running and the port right?"
 
 
+def _permanent(exc: Exception) -> bool:
+    """Whether the server refused for good (5xx): sending the same again cannot help."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return all(r.code >= 500 for r in exc.recipients)
+    return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
+
+
 class SmtpDelivery:
     """Sends an :class:`Outgoing` as one e-mail to every recipient of the target."""
 
@@ -191,4 +198,5 @@ class SmtpDelivery:
                 else _tls_context(t.cafile),
             )  # fmt: skip
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise DeliveryError(f"e-mail not sent: {_explain(exc, where)}") from exc
+            message = f"e-mail not sent: {_explain(exc, where)}"
+            raise DeliveryError(message, permanent=_permanent(exc)) from exc

@@ -30,12 +30,15 @@ from .profile import (
     Interests,
     Mute,
     Profile,
+    ProfileSet,
     Schedule,
     default_profile,
     load_profile,
     load_profiles,
     next_run,
     profile_from_mapping,
+    quiet_digest_wanted,
+    read_profiles,
 )
 from .rank import DEFAULT_WEIGHTS, SCORERS, TOP_WEIGHTS, Ranked, Signal, rank, scorer
 
@@ -56,6 +59,7 @@ __all__ = [
     "Memory",
     "Mute",
     "Profile",
+    "ProfileSet",
     "Ranked",
     "Schedule",
     "Signal",
@@ -74,7 +78,9 @@ __all__ = [
     "load_profiles",
     "next_run",
     "profile_from_mapping",
+    "quiet_digest_wanted",
     "quiet_line",
     "rank",
+    "read_profiles",
     "scorer",
 ]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..gcpause import collector_paused
+from ..text import plural
 from ..types import Digest, DigestItem
 from .candidates import MuteRules, candidates
 from .cards import CardLimits, build_card, with_summary
@@ -50,15 +51,11 @@ class DigestOptions:
     top_min_outlets: int = 3
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def quiet_line(stories: Sequence[StoryView]) -> str:
     """The one line a digest shows when nothing is above the bar."""
     articles = sum(len(view.articles) or len(view.story.article_ids) for view in stories)
-    counted = _plural(articles, "article", "articles")
-    stories_counted = _plural(len(stories), "story", "stories")
+    counted = plural(articles, "article")
+    stories_counted = plural(len(stories), "story", "stories")
     return f"Nothing new above your bar today — {counted} in {stories_counted} checked."
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..types import Article, DigestItem, DigestSource, Entity, Figure, Quote, SummarySentence
+from ..urls import output_url
 from .facts import article_time, outlet_name
 from .model import Analyzer, StoryView, Summarizer
 from .rank import Ranked
@@ -114,7 +115,7 @@ def _entities(analyzer: Analyzer, texts: list[tuple[str, str]], most: int) -> tu
 
 def _source(article: Article) -> DigestSource:
     return DigestSource(
-        url=article.url,
+        url=output_url(article.url) or "",  # "" when it is no link a reader may follow
         title=article.title,
         source=outlet_name(article),
         original=article.copy_of is None,
@@ -135,7 +136,7 @@ def build_card(
     facts = ranked.facts
     view = facts.view
     texts = _analysed(facts.articles, limits)
-    urls = {a.id: a.url for a in view.articles}
+    urls = {a.id: url for a in view.articles if (url := output_url(a.url))}
     summary = analyzer.summarize_articles(texts, n=limits.summary_sentences) if texts else []
     times = [t for t in map(article_time, view.articles) if t is not None]
     return DigestItem(
@@ -160,5 +161,5 @@ def with_summary(card: DigestItem, view: StoryView, summarizer: Summarizer) -> D
     written = summarizer.summarize(view, card.summary)
     if not written:
         return card
-    urls = {a.id: a.url for a in view.articles}
+    urls = {a.id: url for a in view.articles if (url := output_url(a.url))}
     return dataclasses.replace(card, summary=_with_urls(written, urls))

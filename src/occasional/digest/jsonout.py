@@ -3,7 +3,9 @@
 The contract fields (``profile``, ``generated``, ``stories`` with ``id``,
 ``headline``, ``reasons``, ``summary``, ``quotes``, ``figures``,
 ``sources``) never change name; the rest are additions. docs/digest.md
-describes every field.
+describes every field. URLs are given as readers get them in every format
+(:func:`occasional.urls.output_url`): only http, https and mailto, without
+tracking parameters, else null.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from typing import Any
 
 from ..jsonout import iso
 from ..types import Digest, DigestItem, DigestSource, Figure, Quote, SummarySentence
+from ..urls import output_url
 
 __all__ = ["digest_to_json", "item_to_json"]
 
 
 def _sentence(sentence: SummarySentence) -> dict[str, Any]:
-    return {"text": sentence.text, "article": sentence.article, "url": sentence.url}
+    return {"text": sentence.text, "article": sentence.article, "url": output_url(sentence.url)}
 
 
 def _quote(quote: Quote, article: str) -> dict[str, Any]:
@@ -35,7 +38,7 @@ def _figure(figure: Figure) -> dict[str, Any]:
 
 def _source(source: DigestSource) -> dict[str, Any]:
     return {
-        "url": source.url,
+        "url": output_url(source.url),
         "title": source.title,
         "source": source.source,
         "original": source.original,

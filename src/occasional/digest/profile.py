@@ -2,11 +2,13 @@
 
 A profile lives in ``<home>/profiles/<name>.toml``::
 
+    enabled = true             # false switches it off (its history stays)
     budget = 7                 # stories at most
     min_score = 0.2            # the bar
     languages = ["en"]
     formats = ["html"]
     top_stories = true
+    quiet = "once-a-day"       # a scheduled quiet digest: "once-a-day", "always" or "never"
     deliver = ["smtp://me@mail.example.org:587?to=me@example.org&starttls=1"]
 
     [schedule]
@@ -22,15 +24,19 @@ A profile lives in ``<home>/profiles/<name>.toml``::
     [mutes]
     topics = ["football", { value = "election", until = 2026-12-01 }]
 
-The CLI and the pipeline call :func:`load_profiles` / :func:`load_profile`;
-every problem raises :class:`~occasional.exceptions.ProfileError` naming the
-profile and the setting; the rules themselves live in
+The engine calls :func:`read_profiles`, which keeps the ``default`` profile
+beside the files (unless ``default.toml`` says ``enabled = false``) and sets
+a bad file aside with its reason, so one mistake spoils no other profile.
+:func:`load_profiles` / :func:`load_profile` are the strict readers: every
+problem raises :class:`~occasional.exceptions.ProfileError` naming the
+profile and the setting. The rules themselves live in
 :mod:`occasional.digest.profile_schema`.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,12 +54,15 @@ __all__ = [
     "Interests",
     "Mute",
     "Profile",
+    "ProfileSet",
     "Schedule",
     "default_profile",
     "load_profile",
     "load_profiles",
     "next_run",
     "profile_from_mapping",
+    "quiet_digest_wanted",
+    "read_profiles",
 ]
 
 DEFAULT_BUDGET = 7
@@ -116,6 +125,8 @@ class Profile:
     deliver: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("html",)
     top_stories: bool = False
+    enabled: bool = True
+    quiet: str = "once-a-day"
 
     def active_mutes(self, now: datetime) -> tuple[Mute, ...]:
         """The mutes that hold at ``now``."""
@@ -151,6 +162,8 @@ def profile_from_mapping(name: str, data: dict[str, Any]) -> Profile:
         deliver=checked.deliver,
         formats=checked.formats,
         top_stories=checked.top_stories,
+        enabled=checked.enabled,
+        quiet=checked.quiet,
     )
 
 
@@ -180,6 +193,41 @@ def load_profiles(home: Path) -> dict[str, Profile]:
     return {path.stem: load_profile(path) for path in sorted(folder.glob("*.toml"))}
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileSet:
+    """A home's usable profiles by name, and the files set aside: name → what is wrong."""
+
+    profiles: dict[str, Profile]
+    problems: dict[str, str]
+
+
+def read_profiles(home: Path) -> ProfileSet:
+    """Every usable profile of a home, and why each unusable file was set aside.
+
+    ``default`` is always there (the built-in :func:`default_profile`, or
+    ``default.toml``) unless that file says ``enabled = false``; any profile
+    switched off that way is left out. A file that cannot be read or holds an
+    invalid profile is left out too and its one-line reason kept in
+    ``problems``; the others are unaffected. Never raises.
+    """
+    profiles = {"default": default_profile()}
+    problems: dict[str, str] = {}
+    folder = home / "profiles"
+    paths = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    for path in paths:
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            profiles.pop(path.stem, None)
+            problems[path.stem] = str(exc)
+            continue
+        if profile.enabled:
+            profiles[profile.name] = profile
+        else:
+            profiles.pop(profile.name, None)
+    return ProfileSet(profiles, problems)
+
+
 def next_run(profile: Profile, after: datetime) -> datetime:
     """The first time strictly after ``after`` the profile's schedule fires, in UTC.
 
@@ -192,3 +240,17 @@ def next_run(profile: Profile, after: datetime) -> datetime:
     local = after.astimezone(ZoneInfo(profile.schedule.timezone))
     following = croniter(profile.schedule.cron, local).get_next(datetime)
     return following.astimezone(UTC)
+
+
+def quiet_digest_wanted(profile: Profile, now: datetime, quiet_before: Sequence[datetime]) -> bool:
+    """Whether a scheduled digest with nothing to show should be sent at ``now``.
+
+    The profile's ``quiet`` rule decides: ``"always"``, ``"never"``, or
+    ``"once-a-day"`` (the default): only if none of the quiet digests kept for
+    delivery at ``quiet_before`` fell on the same day in the profile's time zone.
+    """
+    if profile.quiet in ("always", "never"):
+        return profile.quiet == "always"
+    zone = ZoneInfo(profile.schedule.timezone)
+    today = now.astimezone(zone).date()
+    return all(moment.astimezone(zone).date() != today for moment in quiet_before)

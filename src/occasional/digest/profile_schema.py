@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterError, croniter
@@ -129,6 +129,7 @@ class ProfileFile(BaseModel):
 
     model_config = _STRICT
 
+    enabled: bool = True
     follows: _Interests = _Interests()
     mutes: _Mutes = _Mutes()
     languages: tuple[str, ...] = ()
@@ -138,6 +139,7 @@ class ProfileFile(BaseModel):
     deliver: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("html",)
     top_stories: bool = False
+    quiet: Literal["once-a-day", "always", "never"] = "once-a-day"
 
     @field_validator("languages")
     @classmethod

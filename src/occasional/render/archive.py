@@ -10,12 +10,12 @@ never write outside the folder.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import RenderError
+from ..fileio import atomic_write
 from ..types import Digest
 from .base import RenderOptions
 from .html import HtmlRenderer, html_document, html_fragment
@@ -51,15 +51,6 @@ def _summary(digest: Digest) -> str:
     return heads + (f" and {more} more" if more > 0 else "")
 
 
-def _write(path: Path, text: str) -> None:
-    # Write beside the target and rename, so a web server never serves half a page.
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as handle:
-        handle.write(text)
-    Path(handle.name).replace(path)
-
-
 def _index(digests: Sequence[Digest], title: str) -> str:
     ordered = sorted(digests, key=lambda d: d.generated, reverse=True)
     entries = [
@@ -82,9 +73,9 @@ def write_archive(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for digest in digests:
-            _write(folder / archive_name(digest), renderer.render(digest, options=chosen))
+            atomic_write(folder / archive_name(digest), renderer.render(digest, options=chosen))
         index = folder / "index.html"
-        _write(index, _index(digests, chosen.title or "occasional — past digests"))
+        atomic_write(index, _index(digests, chosen.title or "occasional — past digests"))
     except OSError as exc:
         raise RenderError(f"cannot write the archive in {folder}: {exc.strerror or exc}") from exc
     return index

@@ -100,12 +100,17 @@ def renderer_names() -> tuple[str, ...]:
 
 
 def get_renderer(name: str) -> Renderer:
-    """The renderer registered as ``name``; raises :class:`RenderError` naming the choices."""
-    try:
-        return _RENDERERS[name]
-    except KeyError:
+    """The renderer registered as ``name``, or whose file extension is ``name`` (``md``, ``txt``).
+
+    Raises :class:`RenderError` naming the choices.
+    """
+    found = _RENDERERS.get(name) or next(
+        (r for r in _RENDERERS.values() if r.extension == name.lower().lstrip(".")), None
+    )
+    if found is None:
         choices = ", ".join(renderer_names())
-        raise RenderError(f"unknown format {name!r}; choose one of: {choices}") from None
+        raise RenderError(f"unknown format {name!r}; choose one of: {choices}")
+    return found
 
 
 def render(digest: Digest, name: str, options: RenderOptions | None = None) -> str:

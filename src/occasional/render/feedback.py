@@ -22,13 +22,15 @@ from ..digest import FEEDBACK_KINDS
 from ..exceptions import ConfigError, InputError
 from .base import FeedbackLinker
 
-__all__ = ["FEEDBACK_ACTIONS", "FeedbackAction", "FeedbackSigner"]
+__all__ = ["FEEDBACK_ACTIONS", "FEEDBACK_LINK_FIELDS", "FeedbackAction", "FeedbackSigner"]
 
 #: The reactions a card offers, in the order they are shown.
 FEEDBACK_ACTIONS = ("like", "dislike", "less", "mute-source")
 
 _MIN_SECRET = 16
-_FIELDS = ("profile", "story", "action", "expires", "sig")
+#: The query fields of a signed link (a confirmation form posts them back).
+FEEDBACK_LINK_FIELDS = ("profile", "story", "action", "expires", "sig")
+_FIELDS = FEEDBACK_LINK_FIELDS
 
 
 @dataclass(frozen=True, slots=True)

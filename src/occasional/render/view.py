@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import quote, urlsplit
 
 from ..types import Digest, DigestItem, DigestSource, Figure
+from ..urls import output_url
 from .base import FeedbackLinker, RenderOptions
 from .feedback import FEEDBACK_ACTIONS, FeedbackSigner
 
 __all__ = [
+    "FEEDBACK_LABELS",
     "CardView",
     "DigestView",
     "Link",
@@ -27,13 +28,10 @@ __all__ = [
     "safe_url",
 ]
 
-_SCHEMES = frozenset({"http", "https", "mailto"})
-# RFC 3986 reserved and unreserved characters, and "%" so existing escapes stay.
-_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
-
 _QUIET = "Nothing new above your bar today."
 
-_LABELS = {
+#: What a card's feedback links say (``{source}``: the outlet a mute would silence).
+FEEDBACK_LABELS = {
     "like": "Like",
     "dislike": "Dislike",
     "less": "Less like this",
@@ -100,19 +98,10 @@ class DigestView:
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` when it is http, https or mailto, percent-encoded to plain ASCII; else None.
-
-    Spaces and control characters reject the URL; quotes, angle brackets
-    and non-ASCII are percent-encoded, so the URL cannot close the markup
-    around it in any of our formats.
-    """
-    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return quote(url, safe=_URL_SAFE) if scheme in _SCHEMES else None
+    """``url`` when it is http, https or mailto, cleaned for readers (see
+    :func:`occasional.urls.output_url`: tracking parameters removed, percent-encoded to
+    plain ASCII); else None."""
+    return output_url(url)
 
 
 def _figure(figure: Figure) -> str:
@@ -156,7 +145,7 @@ def _feedback(item: DigestItem, link: FeedbackLinker | None) -> tuple[Link, ...]
     outlet = next((s.source for s in item.sources if s.original), None)
     outlet = outlet or (item.sources[0].source if item.sources else "source")
     return tuple(
-        Link(_LABELS[action].format(source=outlet), safe_url(link(item.id, action)))
+        Link(FEEDBACK_LABELS[action].format(source=outlet), safe_url(link(item.id, action)))
         for action in FEEDBACK_ACTIONS
     )
 

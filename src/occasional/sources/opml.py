@@ -4,9 +4,11 @@
 ``xmlUrl`` is a subscription, and the folders (outlines without one) it sits
 in become its tags, outermost first, followed by any ``category`` values.
 Outlines it cannot use are skipped and listed, with the reason, in
-``OPMLDocument.errors``. :func:`write_opml` writes the reverse: a source's
-first tag is its folder, the others go in ``category``, so the two
-round-trip.
+``OPMLDocument.errors``; a file that is damaged or cut short is read as far
+as it can be and says so in ``OPMLDocument.damaged``. :func:`write_opml`
+writes the reverse: a source's first tag is its folder, the others go in
+``category``, and ``type="sitemap"`` marks a site read through its sitemap,
+so the two round-trip.
 
 Raises :class:`~occasional.exceptions.OPMLError` only when the data is not
 OPML at all (or declares XML entities).
@@ -33,33 +35,44 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, recover=True, huge_tree=False
 )
+_STRICT = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, recover=False, huge_tree=False
+)
+_KINDS = frozenset({"feed", "sitemap"})
 
 
 @dataclass(frozen=True, slots=True)
 class OPMLOutline:
-    """One subscription found in an OPML file."""
+    """One subscription found in an OPML file; ``kind`` is ``"feed"`` or ``"sitemap"``."""
 
     url: str
     title: str | None = None
     site_url: str | None = None
     tags: tuple[str, ...] = ()
+    kind: str = "feed"
 
 
 @dataclass(frozen=True, slots=True)
 class OPMLDocument:
-    """The subscriptions of an OPML file and the outlines skipped, with why."""
+    """The subscriptions of an OPML file and the outlines skipped, with why.
+
+    ``damaged`` says what is wrong with a file that is not well-formed (cut
+    short, say); ``outlines`` then holds what could be read of it.
+    """
 
     outlines: tuple[OPMLOutline, ...]
     title: str | None = None
     errors: tuple[str, ...] = ()
+    damaged: str | None = None
 
 
 def parse_opml(data: bytes) -> OPMLDocument:
     """Parse OPML bytes; see the module docstring for folders, tags and errors."""
-    root = _root(data)
+    root, damaged = _root(data)
     body = root.find("body")
     if body is None:
-        return OPMLDocument((), _head_title(root), ("OPML has no <body>; nothing imported",))
+        empty = ("OPML has no <body>; nothing imported",)
+        return OPMLDocument((), _head_title(root), empty, damaged)
     outlines: list[OPMLOutline] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -69,7 +82,7 @@ def parse_opml(data: bytes) -> OPMLDocument:
             outlines.append(outline)
         if error is not None:
             errors.append(error)
-    return OPMLDocument(tuple(outlines), _head_title(root), tuple(errors))
+    return OPMLDocument(tuple(outlines), _head_title(root), tuple(errors), damaged)
 
 
 def write_opml(sources: Iterable[Source], title: str = "occasional subscriptions") -> str:
@@ -98,7 +111,7 @@ def write_opml(sources: Iterable[Source], title: str = "occasional subscriptions
 # --- reading ---------------------------------------------------------------------
 
 
-def _root(data: bytes) -> Any:
+def _root(data: bytes) -> tuple[Any, str | None]:
     if not data or not data.strip():
         raise OPMLError("not OPML: the file is empty")
     try:
@@ -111,7 +124,18 @@ def _root(data: bytes) -> Any:
     root = etree.fromstring(safe, parser=_PARSER)
     if root is None:
         raise OPMLError("not OPML: the XML does not parse")
-    return root
+    return root, _damage(safe)
+
+
+def _damage(data: bytes) -> str | None:
+    """Why a strict parser refuses ``data`` (which a recovering one read), or None."""
+    try:
+        etree.fromstring(data, parser=_STRICT)
+    except etree.XMLSyntaxError as exc:
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        problem = f"the file is damaged or cut short{where} ({exc.msg})"
+        return f"{problem}; only what could be read is listed"
+    return None
 
 
 def _head_title(root: Any) -> str | None:
@@ -143,7 +167,9 @@ def _outline(
     site = _attr(element, "htmlUrl")
     # Exporters with no title repeat the URL as the text: that is no title.
     title = _label(element) if _label(element) != url else None
-    return OPMLOutline(url, title, site if site and is_http_url(site) else None, tags), None
+    kind = (_attr(element, "type") or "").lower()
+    site = site if site and is_http_url(site) else None
+    return OPMLOutline(url, title, site, tags, kind if kind in _KINDS else "feed"), None
 
 
 def _attr(element: Any, name: str) -> str | None:

@@ -30,6 +30,7 @@ from .base import (
     StoredDigest,
     StoryOverride,
     make_article_id,
+    new_digest_id,
 )
 from .batch import BatchWriter
 from .engine import open_storage
@@ -60,6 +61,7 @@ __all__ = [
     "SubscriptionChange",
     "User",
     "make_article_id",
+    "new_digest_id",
     "open_storage",
     "wrap_exceptions",
 ]

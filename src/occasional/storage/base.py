@@ -14,6 +14,7 @@ database fails; a failed call changes nothing. Lookups by id raise the
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -49,10 +50,16 @@ __all__ = [
     "StoredDigest",
     "StoryOverride",
     "make_article_id",
+    "new_digest_id",
 ]
 
 
 OverrideKind = Literal["split", "merge"]
+
+
+def new_digest_id() -> str:
+    """A fresh digest id (16 hex digits)."""
+    return secrets.token_hex(8)
 
 
 def make_article_id(source_id: str, entry_key: str) -> str:
@@ -166,7 +173,9 @@ class StoryOverride:
 
 @dataclass(frozen=True, slots=True)
 class StoredDigest:
-    """A generated digest: its JSON payload and the story fingerprints it showed."""
+    """A generated digest: its JSON payload, the story fingerprints it showed, and how
+    its delivery went (``attempts`` made, the last error, ``delivered``: the keys of the
+    targets that took it, ``given_up``: when retrying stopped)."""
 
     id: str
     profile: str
@@ -174,6 +183,17 @@ class StoredDigest:
     sent: datetime | None
     payload: Any
     shown: Mapping[str, str]
+    for_delivery: bool = False
+    attempts: int = 0
+    last_attempt: datetime | None = None
+    last_error: str | None = None
+    delivered: tuple[str, ...] = ()
+    given_up: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether it still waits to be delivered: meant for delivery, not sent, not given up."""
+        return self.for_delivery and self.sent is None and self.given_up is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,21 +373,50 @@ class Storage(AccountStore, Protocol):
     # --- digests and feedback: the digest stage
 
     def save_digest(
-        self, profile: str, generated: datetime, payload: Any, shown: Mapping[str, str]
+        self,
+        profile: str,
+        generated: datetime,
+        payload: Any,
+        shown: Mapping[str, str],
+        *,
+        digest_id: str | None = None,
+        for_delivery: bool = False,
     ) -> str:
-        """Store a digest and the fingerprint of each story it shows; returns its id."""
+        """Store a digest and the fingerprint of each story it shows; returns its id
+        (``digest_id`` when given, e.g. one already printed in the digest, else a new one).
+        ``for_delivery`` marks one that is to be sent (it stays pending until it is)."""
 
     def mark_digest_sent(self, digest_id: str, now: datetime) -> None:
-        """Note delivery time. Raises DigestNotFoundError."""
+        """Note delivery time (every target took it; counts as an attempt). Raises
+        DigestNotFoundError."""
+
+    def note_delivered(self, digest_id: str, target: str, now: datetime) -> None:
+        """Note that one target (by its key) took the digest, so a retry skips it; the
+        digest is then meant for delivery. Raises DigestNotFoundError."""
+
+    def note_delivery_failure(
+        self, digest_id: str, error: str, now: datetime, *, give_up: bool = False
+    ) -> StoredDigest:
+        """Count a failed delivery attempt (the digest is then meant for delivery); with
+        ``give_up`` stop retrying it. Returns the digest as stored now. Raises
+        DigestNotFoundError."""
 
     def digests(self, profile: str, limit: int = 10) -> list[StoredDigest]:
         """A profile's newest digests, newest first."""
 
-    def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
-        """The latest fingerprint of every story ever shown to a profile."""
+    def get_digest(self, digest_id: str) -> StoredDigest:
+        """One stored digest by id. Raises DigestNotFoundError."""
 
-    def add_feedback(self, profile: str, story_id: str, kind: str, now: datetime) -> None:
-        """Record a reader's reaction to a story."""
+    def last_shown(self, profile: str, *, sent_only: bool = False) -> dict[str, str]:
+        """The latest fingerprint of every story ever shown to a profile (digests given up
+        on do not count: their stories were never seen)."""
+
+    def add_feedback(
+        self, profile: str, story_id: str, kind: str, now: datetime, *, link: str | None = None
+    ) -> bool:
+        """Record a reader's reaction to a story; returns whether it was new. ``link``
+        names the link it came through: a second reaction through the same link is not
+        recorded again."""
 
     def feedback(self, profile: str) -> list[Feedback]:
         """A profile's feedback, oldest first."""

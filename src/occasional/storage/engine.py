@@ -3,7 +3,9 @@
 :func:`open_storage` is the one way in (the engine facade calls it with
 ``Config.database``). Supported URLs:
 
-- ``sqlite:///path/to/file.sqlite`` (the folder is created; WAL journal
+- ``sqlite:///path/to/file.sqlite`` (the folder is created; the file is
+  made 0600, and so its WAL and shared-memory files; an empty file or a
+  read-only folder is refused with a message saying so; WAL journal
   with ``synchronous=NORMAL``, foreign keys on, a busy timeout, a 32 MiB
   page cache, and write transactions that start with
   ``BEGIN IMMEDIATE`` so concurrent writers wait instead of failing);
@@ -14,7 +16,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sqlite3
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from ..exceptions import MigrationError, StorageError
+from ..fileio import PRIVATE_FILE
+from ..oserrors import is_read_only
 from .errors import describe, wrap_exceptions
 from .migrate import upgrade
 from .sql import SqlStorage
@@ -45,6 +53,7 @@ _SQLITE_PRAGMAS = (
     # indexes of a large poll stay in memory.
     "PRAGMA cache_size=-32768",
 )
+_SIDE_FILES = ("-wal", "-shm")
 # Taken for the length of the migration transaction, so two processes opening
 # the same PostgreSQL database at once migrate one after the other. (SQLite's
 # BEGIN IMMEDIATE already serialises them.)
@@ -85,7 +94,9 @@ def _sqlite_engine(url: URL) -> Engine:
             json_serializer=_to_json,
         )
     else:
-        _make_folder(Path(database).expanduser().parent)
+        path = Path(database).expanduser()
+        _make_folder(path.parent)
+        _prepare_file(path)
         engine = create_engine(url, json_serializer=_to_json)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
@@ -100,6 +111,55 @@ def _make_folder(folder: Path) -> None:
         raise StorageError(
             message + "; choose a writable OCCASIONAL_HOME or database_url"
         ) from error
+
+
+def _prepare_file(path: Path) -> None:
+    """Refuse a file we must not build on; create a new one private; keep ours private.
+
+    SQLite creates the WAL and shared-memory files with the database file's
+    mode, so a 0600 database keeps all three private whatever the umask.
+    """
+    folder = path.parent
+    if is_read_only(folder):
+        raise StorageError(
+            f"cannot open the database {path}: the folder {folder} is read-only; make it "
+            "writable, or pick another home with --home DIR or OCCASIONAL_HOME"
+        )
+    if not path.exists():
+        _create_database_file(path)
+        return
+    if path.stat().st_size == 0:
+        raise StorageError(
+            f"the database file {path} is empty (0 bytes): it was cut short or is not ours, "
+            "and occasional will not build over it; restore it from a backup, or move it "
+            "away to start a new, empty database"
+        )
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise StorageError(
+            f"cannot open the database {path}: the file is read-only; make it writable"
+        )
+    for name in (path, *(path.with_name(path.name + tail) for tail in _SIDE_FILES)):
+        _make_private(name)
+
+
+def _create_database_file(path: Path) -> None:
+    """A new database file, 0600 and never empty: built beside it, then renamed into place."""
+    draft = path.with_name(path.name + ".new")
+    draft.unlink(missing_ok=True)  # left by a run that died while creating it
+    os.close(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    connection = sqlite3.connect(draft)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")  # writes the header: the file is a database
+    finally:
+        connection.close()
+    draft.replace(path)
+
+
+def _make_private(path: Path) -> None:
+    # Homes made before files were private; ours only (chmod refuses others' files).
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(PRIVATE_FILE)
 
 
 def _postgres_engine(url: URL) -> Engine:

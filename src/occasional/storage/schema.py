@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 
 __all__ = [
@@ -246,6 +247,12 @@ digests = Table(
     Column("generated", UTCDateTime, nullable=False),
     Column("sent", UTCDateTime),
     Column("payload", _json()),
+    Column("for_delivery", Boolean, nullable=False, server_default=false()),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", CleanText),
+    Column("delivered", _json()),
+    Column("given_up", UTCDateTime),
     Index("ix_digests_profile", "profile", "generated"),
 )
 
@@ -267,7 +274,9 @@ feedback = Table(
     Column("story_id", CleanText, nullable=False),
     Column("kind", CleanText, nullable=False),
     Column("created", UTCDateTime, nullable=False),
+    Column("link", Text),
     Index("ix_feedback_profile", "profile", "seq"),
+    Index("ix_feedback_link", "link", unique=True),
 )
 
 state = Table(

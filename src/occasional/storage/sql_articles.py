@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, or_, select, update
 
+from ..text import plural
 from ..types import Article, ExtractedPage
 from .article_rows import (
     article_query,
@@ -142,7 +143,7 @@ class ArticlesMixin(SqlBase):
         """See :meth:`Storage.upsert_articles`."""
         if not items:
             return []
-        with self._write(f"storing {len(items)} articles") as connection:
+        with self._write(f"storing {plural(len(items), 'article')}") as connection:
             return upsert_article_rows(connection, items)
 
     def set_article_page(

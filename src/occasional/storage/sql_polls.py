@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from ..exceptions import AlreadyPolledError, SourceNotFoundError
+from ..text import plural
 from .base import LEAVE, ArticleIntent, FetchLogEntry, PollWrite, SourceChange
 from .schema import fetch_log, sources
 from .sql_articles import upsert_article_rows
@@ -97,7 +98,7 @@ class PollsMixin(SqlBase):
         """See :meth:`Storage.record_polls`."""
         if not polls:
             return []
-        with self._write(f"storing the polls of {len(polls)} sources") as connection:
+        with self._write(f"storing the polls of {plural(len(polls), 'source')}") as connection:
             _require_sources(connection, polls)
             intents = [item for poll in polls for item in poll.articles]
             news = _new_per_poll(polls, set(upsert_article_rows(connection, intents)))

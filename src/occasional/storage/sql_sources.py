@@ -90,7 +90,7 @@ def _find(connection: Connection, id_or_url: str) -> Row[Any]:
     row = connection.execute(query).first()
     if row is None:
         raise SourceNotFoundError(
-            f"no source {id_or_url!r}; `occasional sources list` shows the stored ones",
+            f"no source {id_or_url!r}; `occasional sources` lists the stored ones",
             url=id_or_url,
         )
     return row

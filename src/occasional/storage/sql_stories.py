@@ -10,6 +10,7 @@ from typing import Any, get_args
 from sqlalchemy import Connection, Row, delete, exists, insert, select
 
 from ..exceptions import InputError, StoryNotFoundError
+from ..text import plural
 from ..types import CopyDecision, Story, StoryAssignment
 from .base import OverrideKind, StoryOverride
 from .schema import articles, copies, story_articles, story_overrides
@@ -89,14 +90,14 @@ class StoriesMixin(SqlBase):
     ) -> None:
         """See :meth:`Storage.set_copies`."""
         rows = [_copy_row(decision, original_urls or {}) for decision in decisions]
-        with self._write(f"storing {len(rows)} copy decisions") as connection:
+        with self._write(f"storing {plural(len(rows), 'copy decision')}") as connection:
             self._upsert(connection, copies, rows, ["article_id"])
 
     def set_stories(self, stories: Sequence[Story], assignments: Sequence[StoryAssignment]) -> None:
         """See :meth:`Storage.set_stories`."""
         story_rows = [_story_row(story) for story in stories]
         members = _memberships(stories, assignments)
-        with self._write(f"storing {len(story_rows)} stories") as connection:
+        with self._write(f"storing {plural(len(story_rows), 'story', 'stories')}") as connection:
             self._upsert(connection, stories_table, story_rows, ["id"])
             self._upsert(connection, story_articles, members, ["article_id"])
             empty = ~exists().where(story_articles.c.story_id == stories_table.c.id)

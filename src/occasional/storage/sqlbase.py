@@ -134,6 +134,11 @@ class SqlBase:
         with wrap_exceptions(action), self._writer.begin() as connection:
             yield connection
 
+    @staticmethod
+    def _insert(connection: Connection, table: Table) -> Any:
+        """The dialect's INSERT for ``table`` (it has ``on_conflict_do_nothing``/``_update``)."""
+        return _INSERTS[connection.dialect.name](table)
+
     def _upsert(
         self, connection: Connection, table: Table, rows: Sequence[dict[str, Any]], keys: list[str]
     ) -> None:

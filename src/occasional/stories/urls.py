@@ -18,7 +18,7 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
-__all__ = ["TRACKING_PARAMS", "canonicalize_url"]
+__all__ = ["TRACKING_PARAMS", "canonicalize_url", "is_tracking_param"]
 
 #: Query parameters that say who sent the reader, never which page it is.
 TRACKING_PARAMS = frozenset(
@@ -137,11 +137,13 @@ def _path(path: str) -> str:
     return joined
 
 
-def _is_tracking(key: str) -> bool:
+def is_tracking_param(key: str) -> bool:
+    """Whether a query parameter only says who sent the reader (``utm_*``, ``fbclid``, …)."""
     low = key.lower()
     return low in TRACKING_PARAMS or low.startswith(_TRACKING_PREFIXES)
 
 
 def _query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _is_tracking(k)]
+    pairs = parse_qsl(query, keep_blank_values=True)
+    pairs = [(k, v) for k, v in pairs if not is_tracking_param(k)]
     return urlencode(sorted(pairs))
