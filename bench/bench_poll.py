@@ -1,84 +1,59 @@
-"""Poll-cycle benchmark: occasional (storage included) vs a plain aiohttp + feedparser loop.
+"""Poll cycle through the real CLI: `occasional poll --all` vs a plain aiohttp + feedparser loop.
 
-A loopback server (its own process) serves N small RSS feeds spread over many
-127.0.0.x hosts, each answer delayed by --latency seconds, with ETags. Both
-sides read every feed twice: a full cycle (200 with bodies) and a cycle where
-every feed answers 304 to a conditional request. The plain loop parses but
-stores nothing; ours stores sources, entries, fetch log and schedule.
+A feed farm (``occasional.demo.farm``, its own process) serves N link-less RSS
+feeds of 10 entries over H loopback addresses (127.0.0.x), each answer delayed
+by --latency seconds, with ETags. The feeds are imported from an OPML file that
+lists them host by host, as exports do. Each repeat, on a fresh home:
 
-    python bench/bench_poll.py --feeds 10000 --latency 0.05
+- ours: ``occasional poll --all`` as a subprocess, twice: the full cycle (every
+  answer a 200 with a body) and the all-304 cycle. Its start-up (interpreter,
+  imports, opening the database: ``occasional sources --tag none``) is timed
+  separately and subtracted. CPU time is the child's user + system time.
+- the anchor: a plain aiohttp + feedparser loop in this process with the same
+  limits (--concurrency in all, --per-host to one host), storing nothing.
+
+It prints feeds/s for both, the ratio, and the most requests one host had in
+flight at once during our cycles (politeness: never above --per-host).
+
+    python bench/bench_poll.py --feeds 5000 --hosts 250 --latency 0.05 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
-import socket
+import os
+import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import feedparser
-from aiohttp import web
 
-HOSTS = 50
+from occasional.demo.farm import Farm, FarmSpec, run_farm
 
-
-def _rss(n: int) -> bytes:
-    base = datetime(2026, 11, 1, tzinfo=UTC)
-    items = "".join(
-        f"<item><title>Feed {n} story {i}</title><link>http://example.com/{n}/{i}</link>"
-        f"<guid>urn:{n}:{i}</guid><pubDate>{format_datetime(base - timedelta(hours=i))}</pubDate>"
-        f"<description>Summary {i} of feed {n}, a sentence or two of text.</description></item>"
-        for i in range(10)
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
-        f"<link>http://example.com/{n}</link><description>d</description>{items}</channel></rss>"
-    ).encode()
+OCCASIONAL = [str(Path(sys.executable).with_name("occasional"))]
 
 
-def _serve(port: int, latency: float, ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
-    async def handler(request: web.Request) -> web.Response:
-        n = int(request.match_info["n"])
-        await asyncio.sleep(latency)
-        etag = f'"v1-{n}"'
-        if request.headers.get("If-None-Match") == etag:
-            return web.Response(status=304, headers={"ETag": etag})
-        return web.Response(
-            body=_rss(n), content_type="application/rss+xml", headers={"ETag": etag}
-        )
+@dataclass
+class Timing:
+    """One cycle: wall seconds and CPU seconds."""
 
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_get("/f/{n}.xml", handler)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        for h in range(1, HOSTS + 1):
-            await web.TCPSite(runner, f"127.0.0.{h}", port, backlog=4096).start()
-        ready.set()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+    wall: float
+    cpu: float
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _urls(port: int, feeds: int) -> list[str]:
-    return [f"http://127.0.0.{n % HOSTS + 1}:{port}/f/{n}.xml" for n in range(feeds)]
-
-
-async def _plain_cycle(urls: list[str], etags: dict[str, str], concurrency: int) -> int:
+async def _plain_cycle(
+    urls: list[str], etags: dict[str, str], concurrency: int, per_host: int
+) -> int:
     limit = asyncio.Semaphore(concurrency)
     entries = 0
-    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency // HOSTS + 1)
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=per_host)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def one(url: str) -> None:
@@ -94,71 +69,146 @@ async def _plain_cycle(urls: list[str], etags: dict[str, str], concurrency: int)
     return entries
 
 
-def _plain(urls: list[str], concurrency: int) -> tuple[float, float]:
+def _timed_plain(urls: list[str], etags: dict[str, str], args: argparse.Namespace) -> Timing:
+    wall, cpu = time.perf_counter(), time.process_time()
+    asyncio.run(_plain_cycle(urls, etags, args.concurrency, args.per_host))
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def plain(urls: list[str], args: argparse.Namespace) -> tuple[Timing, Timing]:
+    """The anchor's full and all-304 cycles."""
     etags: dict[str, str] = {}
-    start = time.perf_counter()
-    asyncio.run(_plain_cycle(urls, etags, concurrency))
-    full = time.perf_counter() - start
-    start = time.perf_counter()
-    asyncio.run(_plain_cycle(urls, etags, concurrency))
-    return full, time.perf_counter() - start
+    return _timed_plain(urls, etags, args), _timed_plain(urls, etags, args)
 
 
-def _ours(urls: list[str], concurrency: int) -> tuple[float, float, int]:
-    from occasional import make_engine
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
-    home = tempfile.mkdtemp(prefix="occasional-bench-")
-    overrides = {
-        "fetch": {
-            "allow_networks": ["127.0.0.0/8"],
-            "concurrency": concurrency,
-            "per_host": concurrency // HOSTS + 1,
-        },
-        "articles": {"fetch_full": False},
-    }
-    engine = make_engine(home=home, overrides=overrides)
-    for url in urls:
-        # As `occasional add --no-discover` would: with the configured fetch_full (off),
-        # so neither side fetches article pages.
-        engine.add_source(url, discover=False)
-    start = time.perf_counter()
-    engine.poll(everything=True, stories=False)
-    full = time.perf_counter() - start
-    start = time.perf_counter()
-    engine.poll(everything=True, stories=False)
-    cached = time.perf_counter() - start
-    stored = engine.storage.count_articles()
-    engine.close()
-    return full, cached, stored
+
+def run_cli(home: Path, env: dict[str, str], *command: str, stdin: bytes | None = None) -> Timing:
+    """Run one occasional command to completion; its wall and CPU time."""
+    wall, cpu = time.perf_counter(), _children_cpu()
+    done = subprocess.run(
+        [*OCCASIONAL, "--home", str(home), *command],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    timing = Timing(time.perf_counter() - wall, _children_cpu() - cpu)
+    if done.returncode != 0:
+        raise SystemExit(f"occasional {' '.join(command)} failed:\n{done.stderr.decode()}")
+    return timing
+
+
+def cli_env(args: argparse.Namespace, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment every CLI run of the benchmark gets."""
+    return (
+        os.environ
+        | {
+            "OCCASIONAL_ALLOW_NETWORKS": "127.0.0.0/8",
+            "OCCASIONAL_FETCH_CONCURRENCY": str(args.concurrency),
+            "OCCASIONAL_FETCH_PER_HOST": str(args.per_host),
+            # The farm's entries have no links, hence no pages; say so rather than rely on it.
+            "OCCASIONAL_ARTICLES_FETCH_FULL": "false",
+            "COLUMNS": "120",
+        }
+        | (extra or {})
+    )
+
+
+def startup(home: Path, env: dict[str, str]) -> Timing:
+    """What a command costs before it does anything: the median of three."""
+    runs = [run_cli(home, env, "sources", "--tag", "no-such-tag") for _ in range(3)]
+    return Timing(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def ours(farm: Farm, args: argparse.Namespace) -> tuple[Timing, Timing, Timing, int]:
+    """Our full and all-304 cycles through the CLI, start-up, and max requests in flight."""
+    env = cli_env(args)
+    with tempfile.TemporaryDirectory(prefix="occasional-bench-") as folder:
+        home = Path(folder) / "home"
+        opml = Path(folder) / "farm.opml"
+        opml.write_bytes(farm.opml())
+        run_cli(home, env, "init")
+        run_cli(home, env, "import-opml", str(opml))
+        start = startup(home, env)
+        farm.reset()
+        full = run_cli(home, env, "poll", "--all")
+        cached = run_cli(home, env, "poll", "--all")
+        in_flight = int(farm.stats()["max_in_flight"])
+    return full, cached, start, in_flight
+
+
+def _rate(feeds: int, timing: Timing, start: Timing | None = None) -> float:
+    wall = timing.wall - (start.wall if start else 0.0)
+    return feeds / wall
+
+
+def _summary(values: list[float]) -> str:
+    return f"{statistics.median(values):>7,.0f} ({min(values):,.0f}-{max(values):,.0f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--feeds", type=int, default=10_000)
+    parser.add_argument("--feeds", type=int, default=5000)
+    parser.add_argument("--hosts", type=int, default=250)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=1000)
+    parser.add_argument("--per-host", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-anchor", action="store_true", help="Skip the plain loop (100k runs).")
     args = parser.parse_args()
-    port = _free_port()
-    ready = multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(port, args.latency, ready), daemon=True)
-    server.start()
-    ready.wait(30)
-    urls = _urls(port, args.feeds)
-    try:
-        plain_full, plain_cached = _plain(urls, args.concurrency)
-        ours_full, ours_cached, stored = _ours(urls, args.concurrency)
-    finally:
-        server.terminate()
-    n = args.feeds
-    latency = f"{args.latency * 1000:.0f} ms latency"
-    print(f"{n} feeds on {HOSTS} hosts, {latency}, {args.concurrency} at once")
-    print(f"{'cycle':<12}{'plain aiohttp+feedparser':>26}{'occasional (stored)':>22}{'ratio':>8}")
-    for name, plain, ours in (
-        ("full", plain_full, ours_full),
-        ("all 304", plain_cached, ours_cached),
+    spec = FarmSpec(feeds=args.feeds, hosts=args.hosts, latency=args.latency)
+    rows: dict[str, list[float]] = {}
+    with run_farm(spec) as farm:
+        urls = farm.urls
+        for _ in range(args.repeat):
+            p_full, p_cached = (Timing(1, 0), Timing(1, 0)) if args.no_anchor else plain(urls, args)
+            o_full, o_cached, start, in_flight = ours(farm, args)
+            for key, value in (
+                ("plain full", _rate(args.feeds, p_full)),
+                ("plain 304", _rate(args.feeds, p_cached)),
+                ("ours full", _rate(args.feeds, o_full, start)),
+                ("ours 304", _rate(args.feeds, o_cached, start)),
+                ("ours full cpu ms/feed", (o_full.cpu - start.cpu) * 1000 / args.feeds),
+                ("ours 304 cpu ms/feed", (o_cached.cpu - start.cpu) * 1000 / args.feeds),
+                ("plain full cpu ms/feed", p_full.cpu * 1000 / args.feeds),
+                ("plain 304 cpu ms/feed", p_cached.cpu * 1000 / args.feeds),
+                ("start-up s", start.wall),
+                ("max in flight per host", in_flight),
+            ):
+                rows.setdefault(key, []).append(value)
+            print(
+                f"  run: ours {rows['ours full'][-1]:,.0f} / {rows['ours 304'][-1]:,.0f} feeds/s, "
+                f"plain {rows['plain full'][-1]:,.0f} / {rows['plain 304'][-1]:,.0f}",
+                file=sys.stderr,
+            )
+    print(
+        f"{args.feeds} feeds on {args.hosts} hosts, listed host by host, "
+        f"{args.latency * 1000:.0f} ms latency, {args.concurrency} at once, "
+        f"{args.per_host} per host; median (range) of {args.repeat}"
+    )
+    print(f"{'cycle':<10}{'plain aiohttp+feedparser':>28}{'occasional poll --all':>28}{'ratio':>8}")
+    for cycle in ("full", "304"):
+        plain_rate, ours_rate = rows[f"plain {cycle}"], rows[f"ours {cycle}"]
+        ratio = statistics.median(ours_rate) / statistics.median(plain_rate)
+        print(
+            f"{cycle:<10}{_summary(plain_rate):>20} feeds/s{_summary(ours_rate):>20} feeds/s"
+            f"{ratio:>8.2f}"
+        )
+    for key in (
+        "ours full cpu ms/feed",
+        "ours 304 cpu ms/feed",
+        "plain full cpu ms/feed",
+        "plain 304 cpu ms/feed",
     ):
-        print(f"{name:<12}{n / plain:>20.0f} feeds/s{n / ours:>16.0f} feeds/s{plain / ours:>8.2f}")
-    print(f"articles stored by occasional: {stored}")
+        print(f"{key:<26}{statistics.median(rows[key]):.3f}")
+    print(f"start-up subtracted: {statistics.median(rows['start-up s']):.2f} s")
+    print(f"most requests in flight to one host: {max(rows['max in flight per host']):.0f}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of the largest occasional command (import or poll): {peak:,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,10 +29,11 @@ from .cliutil import HOME_HELP, add_home_option, is_new_home
 from .config import load_config
 from .core import Engine, make_engine
 from .deliver import redact
-from .exceptions import OccasionalError
+from .exceptions import OccasionalError, QueueError
 from .fileio import write_private
-from .jsonout import article_json, page_json, source_json, story_json
+from .jsonout import article_json, page_json, poll_result_json, source_json, story_json
 from .oserrors import explain_os_error
+from .pollview import poll_view
 from .text import plural
 
 __all__ = ["main"]
@@ -349,38 +351,28 @@ def export_opml(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--all", "everything", is_flag=True, help="Poll every enabled source, due or not.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per source polled.")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Hand the work to `occasional worker` processes and wait for them (PostgreSQL only).",
+)
 @click.pass_context
 @user_errors
-def poll(ctx: click.Context, everything: bool, as_json: bool) -> None:
-    """Fetch due sources, the article pages that are due (new or to retry), update stories."""
+def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> None:
+    """Fetch due sources, the article pages that are due (new or to retry), update stories.
+
+    Up to 40 sources get a row each; more get a summary and the failing ones.
+    """
     engine = _engine(ctx)
+    started = time.monotonic()
     with _progress("polling", not as_json) as (advance, total):
-        report = engine.poll(everything=everything, progress=advance, on_total=total)
+        report = engine.poll(everything=everything, progress=advance, on_total=total, queue=queued)
     if as_json:
         for result in report.sources:
-            _print_json(
-                {
-                    "source": result.source_id,
-                    "url": result.url,
-                    "status": result.status,
-                    "http_status": result.http_status,
-                    "entries": result.entries,
-                    "new": len(result.new_articles),
-                    "error": result.error,
-                }
-            )
+            _print_json(poll_result_json(result))
         return
-    _print_poll_table(report)
-
-
-def _print_poll_table(report: Any) -> None:
-    table = Table("source", "status", "entries", "new", "note")
-    for r in sorted(report.sources, key=lambda r: r.url):
-        table.add_row(r.url, r.status, str(r.entries), str(len(r.new_articles)), r.error or "")
-    out.print(table)
-    extracted = sum(1 for p in report.pages if p.how == "extracted")
-    new = plural(len(report.new_articles), "new article")
-    out.print(f"{new}, {plural(extracted, 'page')} extracted")
+    out.print(poll_view(report, time.monotonic() - started))
 
 
 @cli.command()
@@ -884,14 +876,52 @@ def archive(ctx: click.Context, profile: str, folder: Path) -> None:
 @cli.command()
 @click.option("--host", help="Listen address for feedback links (default: serve.host).")
 @click.option("--port", type=int, help="Port for feedback links (default: serve.port).")
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Poll through `occasional worker` processes instead of in this one (PostgreSQL only).",
+)
 @click.pass_context
 @user_errors
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, queued: bool) -> None:
     """Poll sources, send digests on their schedules, answer feedback links; Ctrl-C stops."""
     from .serve import serve_forever
 
     engine = _engine(ctx)
-    serve_forever(engine, host=host, port=port, log=err.print)
+    if queued:
+        from .queue.app import require_shared_database
+
+        require_shared_database(engine.config)
+    serve_forever(engine, host=host, port=port, log=err.print, queue=queued)
+
+
+@cli.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=64,
+    show_default=True,
+    help="Tasks this worker runs at once (most of them wait on the network).",
+)
+@click.pass_context
+@user_errors
+def worker(ctx: click.Context, concurrency: int) -> None:
+    """Run one task-queue worker over the configured database and broker (PostgreSQL only).
+
+    Stops after its running tasks on SIGTERM or Ctrl-C. Run one per CPU core or machine.
+    """
+    engine = _engine(ctx)  # opening it migrates the database before any task runs
+    config = engine.config
+    engine.close()
+    try:
+        from .queue.worker import run_worker
+    except ImportError as exc:
+        raise QueueError(
+            f"`occasional worker` needs the queue extra ({exc.name} is missing): "
+            "pip install 'occasional[queue]'"
+        ) from exc
+    run_worker(config, concurrency)
 
 
 # --- users -----------------------------------------------------------------------
@@ -1000,7 +1030,6 @@ def models_build(ctx: click.Context, output: Path | None) -> None:
 
     Needs the embeddings-build extra (PyTorch included); takes a minute or two.
     """
-    import time
 
     from .stories.embed import default_model_dir, distill_model
 

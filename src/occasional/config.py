@@ -30,6 +30,7 @@ __all__ = [
     "FetchSettings",
     "LLMSettings",
     "PollSettings",
+    "QueueSettings",
     "ServeSettings",
     "StorySettings",
     "default_home",
@@ -177,6 +178,33 @@ class ServeSettings(BaseModel):
     )
 
 
+class QueueSettings(BaseModel):
+    """``worker``, ``poll --queue`` and ``serve --queue``: Celery over PostgreSQL."""
+
+    model_config = _FROZEN
+
+    broker_url: str = Field(
+        "redis://127.0.0.1:6379/0", description="Celery broker: redis://… or amqp://… (RabbitMQ)."
+    )
+    result_backend: str | None = Field(
+        None, description="Where task results wait (default: the Redis broker, or rpc:// on AMQP)."
+    )
+    limiter_url: str | None = Field(
+        None,
+        description="Redis for the per-host limits all workers share "
+        "(default: the Redis broker, or redis://127.0.0.1:6379/0).",
+    )
+    name: str = Field(
+        "occasional",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Queue name and key prefix; deployments sharing a broker need their own.",
+    )
+    visibility_timeout: int = Field(
+        600, ge=5, description="Seconds before a task of a dead worker goes to another (Redis)."
+    )
+
+
 class Config(BaseModel):
     """Every setting, validated. Build it with :func:`load_config`."""
 
@@ -193,6 +221,7 @@ class Config(BaseModel):
     digest: DigestSettings = DigestSettings()
     llm: LLMSettings = LLMSettings()
     serve: ServeSettings = ServeSettings()
+    queue: QueueSettings = QueueSettings()
 
     @property
     def database(self) -> str:
@@ -208,6 +237,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "digest": DigestSettings,
     "llm": LLMSettings,
     "serve": ServeSettings,
+    "queue": QueueSettings,
 }
 
 

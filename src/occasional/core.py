@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .accounts import Accounts
@@ -22,6 +23,7 @@ from .exceptions import (
     ConfigError,
     InvalidURLError,
     OccasionalError,
+    QueueError,
     SourceExistsError,
     SourceNotFoundError,
 )
@@ -213,20 +215,34 @@ class Engine(DigestMethods, Upkeep, Accounts):
         stories: bool = True,
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
+        queue: bool = False,
     ) -> PollReport:
         """Poll due sources (or all enabled ones), fetch the pages that are due (new ones
         and earlier ones waiting to be retried), update stories; all sources and pages
         within ``poll.deadline``. A source's or a page's failure is its own error, in
-        the report and stored with it; ConfigError for an unknown ``articles.extractor``."""
+        the report and stored with it; ConfigError for an unknown ``articles.extractor``.
+
+        Stories are refreshed only when the poll stored something (new articles or
+        pages): otherwise they would come out the same, at a cost that grows with
+        the window (seconds for tens of thousands of articles). With ``queue`` the
+        work goes to the task queue's workers (PostgreSQL only) and this waits for
+        them; raises QueueError when they cannot be reached.
+        """
         get_extractor(self.config.articles.extractor)
         now = self.clock()
         if everything:
             sources = [s for s in self.storage.list_sources(enabled_only=True)]
         else:
             sources = self.storage.due_sources(now)
+        if queue:
+            options = {"stories": stories, "progress": progress, "on_total": on_total}
+            queued: PollReport = _queue_client().poll_through_queue(
+                self.config, self.storage, sources, now, **options
+            )
+            return queued
         report = asyncio.run(self._poll(sources, now, progress, on_total))
         self._prune(now)
-        if stories:
+        if stories and _changed(report):
             refresh_stories(self.storage, self.config, self.clock())
         return report
 
@@ -305,6 +321,23 @@ class Engine(DigestMethods, Upkeep, Accounts):
     def stories(self, *, since: datetime | None = None) -> list[Story]:
         """Stored stories, newest activity first."""
         return self.storage.list_stories(since=since)
+
+
+def _changed(report: PollReport) -> bool:
+    """Whether a poll stored anything that copies and stories are computed from."""
+    return bool(report.new_articles or report.pages)
+
+
+def _queue_client() -> ModuleType:
+    """The task queue's client module; QueueError when the queue extra is missing."""
+    try:
+        from .queue import client
+    except ImportError as exc:
+        raise QueueError(
+            f"the task queue needs the queue extra ({exc.name} is missing): "
+            "pip install 'occasional[queue]'"
+        ) from exc
+    return client
 
 
 def make_engine(

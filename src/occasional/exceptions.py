@@ -12,6 +12,7 @@ The tree::
     ├── SourceError                      about one source (carries ``url``)
     │   ├── SourceNotFoundError(LookupError)
     │   ├── SourceExistsError
+    │   ├── AlreadyPolledError           a poll of a cycle that is already stored
     │   ├── DiscoveryError               no feed or sitemap found at a site
     │   └── FeedParseError(ValueError)   nothing usable in a response
     ├── FetchError                       a request failed (carries ``url``)
@@ -32,6 +33,7 @@ The tree::
     ├── RenderError                      unknown renderer, template failure
     ├── DeliveryError                    SMTP or file delivery failed
     ├── LLMError                         an LLM endpoint failed or lied
+    ├── QueueError                       the task queue (broker, workers) failed or is refused
     └── UserError                        about a user of the web app and Reader API
         ├── UserNotFoundError(LookupError)
         ├── UserExistsError
@@ -45,6 +47,7 @@ words it.
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyPolledError",
     "ArticleNotFoundError",
     "BlockedAddressError",
     "ConfigError",
@@ -64,6 +67,7 @@ __all__ = [
     "OPMLError",
     "OccasionalError",
     "ProfileError",
+    "QueueError",
     "RenderError",
     "ResponseTooLargeError",
     "RobotsDisallowedError",
@@ -105,6 +109,13 @@ class SourceNotFoundError(SourceError, LookupError):
 
 class SourceExistsError(SourceError):
     """A source with that URL is already stored."""
+
+
+class AlreadyPolledError(SourceError):
+    """A poll was not stored because its source was already polled in the same cycle."""
+
+    #: In every message, so a report that kept only the text can still tell.
+    MARK = "already polled in this cycle"
 
 
 class DiscoveryError(SourceError):
@@ -216,6 +227,10 @@ class DeliveryError(OccasionalError):
 
 class LLMError(OccasionalError):
     """An LLM endpoint failed, timed out, or answered unfaithfully."""
+
+
+class QueueError(OccasionalError):
+    """The task queue cannot be used: no broker, no worker, or a database workers cannot share."""
 
 
 class UserError(OccasionalError):

@@ -7,11 +7,14 @@ Times are ISO 8601 with offset, or null; ids are strings.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .types import Article, ExtractedPage, Source, Story
 
-__all__ = ["article_json", "iso", "page_json", "source_json", "story_json"]
+if TYPE_CHECKING:
+    from .pipeline import SourceResult
+
+__all__ = ["article_json", "iso", "page_json", "poll_result_json", "source_json", "story_json"]
 
 
 def iso(value: datetime | None) -> str | None:
@@ -95,3 +98,16 @@ def story_json(story: Story, articles: list[Article] | None = None) -> dict[str,
     if articles is not None:
         data["items"] = [article_json(a, with_text=False) for a in articles]
     return data
+
+
+def poll_result_json(result: SourceResult) -> dict[str, Any]:
+    """``poll --json`` (in process or through the queue): one polled source."""
+    return {
+        "source": result.source_id,
+        "url": result.url,
+        "status": result.status,
+        "http_status": result.http_status,
+        "entries": result.entries,
+        "new": len(result.new_articles),
+        "error": result.error,
+    }

@@ -3,6 +3,7 @@
 These things at once, until SIGINT or SIGTERM::
 
     every serve.poll_every seconds:  engine.poll(); log each failing source
+                                     # (--queue: through the workers, waiting for them)
     when a profile's cron fires:     digest=$(engine.pending_digest $p)   # a failed one first
                                      digest=${digest:-$(engine.scheduled_digest $p)}  # quiet rule
                                      engine.send_digest $digest
@@ -221,8 +222,11 @@ def _protocol(timeout: float, connections: int) -> type[HeaderTimeoutProtocol]:
 class Server:
     """The poll loop, the digest schedules, the feedback links, the web app and the API."""
 
-    def __init__(self, engine: Engine, *, host: str, port: int, log: Log = print) -> None:
+    def __init__(
+        self, engine: Engine, *, host: str, port: int, log: Log = print, queue: bool = False
+    ) -> None:
         self.engine = engine
+        self.queue = queue
         self.host, self.port = host, port
         self.log = log
         self.stopping = asyncio.Event()
@@ -367,7 +371,7 @@ class Server:
         health = self.poll_health
         health.last_started = self.engine.clock()
         try:
-            report = await self.call(self.engine.poll)
+            report = await self.call(self.engine.poll, queue=self.queue)
             self._log_poll(report)
         except Exception as exc:  # see the docstring: the loop outlives any one poll
             words = str(exc) if isinstance(exc, OccasionalError) else describe(exc)
@@ -466,7 +470,12 @@ class Server:
 
 
 def serve_forever(
-    engine: Engine, *, host: str | None = None, port: int | None = None, log: Log = print
+    engine: Engine,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    log: Log = print,
+    queue: bool = False,
 ) -> None:
     """Run :class:`Server` until SIGINT or SIGTERM, then shut down cleanly."""
     settings = engine.config.serve
@@ -477,6 +486,7 @@ def serve_forever(
             host=host or settings.host,
             port=settings.port if port is None else port,
             log=log,
+            queue=queue,
         )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

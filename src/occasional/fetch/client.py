@@ -51,7 +51,7 @@ from .charset import detect_encoding
 from .errors import status_error, translate
 from .guard import AddressGuard, GuardedResolver
 from .headers import parse_retry_after
-from .politeness import Gate, HostLimits
+from .politeness import Gate, HostLimits, HostSlots
 from .robots import RobotsCache
 
 __all__ = ["Fetcher", "parse_url"]
@@ -107,14 +107,22 @@ class Fetcher:
 
     Use as ``async with Fetcher(settings) as fetcher: await fetcher.get(url)``.
     ``robots`` is shared if given (e.g. across runs); otherwise each Fetcher
-    keeps its own :class:`~occasional.fetch.robots.RobotsCache`.
+    keeps its own :class:`~occasional.fetch.robots.RobotsCache`. ``hosts``
+    replaces the per-host limits of this process with others that behave the
+    same (the task queue's workers share theirs through Redis).
     """
 
-    def __init__(self, settings: FetchSettings, *, robots: RobotsCache | None = None) -> None:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        robots: RobotsCache | None = None,
+        hosts: HostSlots | None = None,
+    ) -> None:
         self.settings = settings
         self.guard = AddressGuard(settings.allow_networks)
         self.robots = robots if robots is not None else RobotsCache()
-        self._hosts = HostLimits(settings.per_host)
+        self._hosts: HostSlots = hosts if hosts is not None else HostLimits(settings.per_host)
         self._global = Gate(settings.concurrency)
         self._session: aiohttp.ClientSession | None = None
 

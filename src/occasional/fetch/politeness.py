@@ -17,12 +17,34 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import AsyncIterator
+from typing import Protocol
 
-__all__ = ["MAX_CRAWL_DELAY", "Gate", "HostLimits"]
+__all__ = ["MAX_CRAWL_DELAY", "Gate", "HostLimits", "HostSlots"]
 
 # A robots.txt Crawl-delay above this is read as this: a delay of an hour
 # would stall a digest run, and Google ignores the field altogether.
 MAX_CRAWL_DELAY = 30.0
+
+
+class HostSlots(Protocol):
+    """What the Fetcher needs of per-host limits (:class:`HostLimits` in one process;
+    the task queue's workers share theirs through Redis)."""
+
+    def try_acquire(self, host: str) -> bool:
+        """Take one of ``host``'s slots if that can be done now; False defers to acquire."""
+        ...
+
+    async def acquire(self, host: str) -> None:
+        """Take one of ``host``'s slots, waiting as long as it takes."""
+        ...
+
+    def release(self, host: str) -> None:
+        """Give back a slot taken by try_acquire or acquire."""
+        ...
+
+    async def wait_turn(self, host: str, delay: float | None) -> None:
+        """Sleep until ``delay`` seconds have passed since the last start on ``host``."""
+        ...
 
 
 class Gate:

@@ -14,6 +14,7 @@ from functools import partial
 from ..config import Config
 from ..exceptions import FetchError, OccasionalError, describe
 from ..fetch.client import Fetcher
+from ..fetch.hostqueue import HostQueue, host_of
 from ..fetch.schedule import (
     PollBounds,
     PollOutcome,
@@ -21,6 +22,7 @@ from ..fetch.schedule import (
     outcome_from_error,
     outcome_from_response,
 )
+from ..gcpause import collector_relaxed
 from ..sources import newest_entries, parse_feed, parse_sitemap, sitemap_as_feed
 from ..storage.base import (
     ArticleIntent,
@@ -192,13 +194,18 @@ async def _read_sitemap(
 
 @dataclass(frozen=True, slots=True)
 class PollContext:
-    """What every poll of one cycle shares."""
+    """What every poll of one cycle shares.
+
+    ``once``: store a source's poll only if it was not polled in this cycle yet (the
+    task queue, which may run a task twice); see :attr:`PollWrite.cycle`.
+    """
 
     storage: Storage
     fetcher: Fetcher
     config: Config
     now: datetime
     rng: random.Random
+    once: bool = False
 
 
 async def _fetch_and_parse(ctx: PollContext, source: Source) -> _Read:
@@ -249,7 +256,8 @@ async def _poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> So
     # Checked before queueing: settling runs inside the batch's transaction, without reads.
     taken = moved is not None and _taken(ctx.storage, moved, source.id)
     settle = partial(_settle, ctx, source, read, taken)
-    new = await writer.write(PollWrite(source.id, intents, settle))
+    cycle = ctx.now if ctx.once else None
+    new = await writer.write(PollWrite(source.id, intents, settle, cycle))
     outcome = _outcome(read, len(new))
     feed = None if isinstance(read, PollOutcome) else read[1]
     return SourceResult(
@@ -343,19 +351,32 @@ async def poll_sources(
     """Poll ``sources`` concurrently, as many at once as the fetcher allows, commit them
     in batches (each batch one transaction), and report (into ``report`` when given,
     so a caller that cancels this keeps what finished). Never raises but for
-    cancellation; polls already queued for a batch are stored even then."""
+    cancellation; polls already queued for a batch are stored even then.
+
+    Workers take sources host by host in turn (:class:`HostQueue`), never more of one
+    host at once than ``fetch.per_host``, so a list grouped by site keeps every slot busy.
+    """
     report = PollReport() if report is None else report
-    queue = iter(sources)  # shared by the workers: each source is taken once
+    queue = HostQueue(sources, lambda source: host_of(source.url), ctx.config.fetch.per_host)
 
     async def work(writer: BatchWriter) -> None:
-        for source in queue:
-            report.sources.append(await poll_one(ctx, source, writer))
+        while len(queue):
+            taken = queue.take()
+            if taken is None:  # every host with sources left is busy
+                await queue.wait()
+                continue
+            host, source = taken
+            try:
+                report.sources.append(await poll_one(ctx, source, writer))
+            finally:
+                queue.finish(host)
             if progress:
                 progress(1)
 
     # As many workers as the fetcher has slots, rather than a task per source: ten
     # thousand tasks queued on one semaphore cost more to wake than the polls themselves.
     workers = min(ctx.config.fetch.concurrency, len(sources))
-    async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as writer:
-        await asyncio.gather(*(work(writer) for _ in range(workers)))
+    with collector_relaxed():
+        async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as w:
+            await asyncio.gather(*(work(w) for _ in range(workers)))
     return report

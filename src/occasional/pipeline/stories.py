@@ -46,8 +46,15 @@ def refresh_stories(storage: Storage, config: Config, now: datetime) -> list[Sto
     """Recompute copies and stories over the open window and store them.
 
     Deterministic: the same stored articles give the same groups and stories,
-    and story ids already stored are kept (passed back as ``previous``).
+    and story ids already stored are kept (passed back as ``previous``). One
+    refresh at a time per database (``storage.exclusive("stories")``): workers
+    of the task queue and a CLI poll never interleave their reads and writes.
     """
+    with storage.exclusive("stories"):
+        return _refresh(storage, config, now)
+
+
+def _refresh(storage: Storage, config: Config, now: datetime) -> list[Story]:
     since = now - timedelta(days=config.stories.window_days)
     articles = list(storage.iter_articles(since=since))
     docs = [article_doc(article) for article in articles]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -148,11 +149,16 @@ class PollWrite:
     the write itself finds out; so ``settle`` is called inside the transaction,
     with those ids, and returns the change and the log line. It must be pure:
     it runs while the write transaction is open and must not use the storage.
+
+    ``cycle``, when given, is the time of the poll cycle this poll belongs to: the
+    write is refused (AlreadyPolledError) if the source was already polled at or
+    after it, so a task run twice (the task queue delivers at least once) stores once.
     """
 
     source_id: str
     articles: Sequence[ArticleIntent]
     settle: Settle
+    cycle: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +265,10 @@ class Storage(AccountStore, Protocol):
         writer): each poll's articles as :meth:`upsert_articles` would, then the change
         and log line its ``settle`` returns. Returns the new article ids of each poll,
         in order. Raises SourceNotFoundError when a source is gone, SourceExistsError
-        when a change moves a source to another's URL; then nothing is written."""
+        when a change moves a source to another's URL, AlreadyPolledError when a poll's
+        ``cycle`` is already stored; then nothing is written. The sources' rows are
+        locked for the transaction (PostgreSQL), so concurrent writers of one source
+        take turns."""
 
     def fetch_log(self, source_id: str, limit: int = 20) -> list[FetchLogEntry]:
         """The newest ``limit`` log entries of a source, newest first."""
@@ -419,6 +428,13 @@ class Storage(AccountStore, Protocol):
 
     def set_state(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable value under ``key`` (replacing it)."""
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold the database-wide lock ``name`` for a block: one holder at a time, across
+        processes and machines (PostgreSQL: an advisory lock, freed if its holder dies;
+        SQLite, one machine: its write lock already orders writers, so none is taken).
+        Called by the stories stage. Raises StorageError."""
+        ...
 
     def close(self) -> None:
         """Release connections. Calling other methods afterwards reopens them."""

@@ -13,29 +13,40 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
-from ..exceptions import SourceNotFoundError
+from ..exceptions import AlreadyPolledError, SourceNotFoundError
 from ..text import plural
 from .base import LEAVE, ArticleIntent, FetchLogEntry, PollWrite, SourceChange
 from .schema import fetch_log, sources
 from .sql_articles import upsert_article_rows
 from .sql_sources import apply_change, change_values, log_values
-from .sqlbase import SqlBase, chunks
+from .sqlbase import SqlBase, chunks, insert_many
 
 __all__ = ["PollsMixin"]
 
 
-def _require_sources(connection: Connection, ids: Sequence[str]) -> None:
-    wanted = list(dict.fromkeys(ids))
-    found: set[str] = set()
+def _require_sources(connection: Connection, polls: Sequence[PollWrite]) -> None:
+    """Check every source still exists and no poll's cycle is already stored.
+
+    The rows are read FOR UPDATE (PostgreSQL; SQLite's write lock already orders
+    writers): a concurrent write of the same source waits, then sees its result.
+    """
+    wanted = list(dict.fromkeys(poll.source_id for poll in polls))
+    polled: dict[str, Any] = {}
     for part in chunks(wanted):
-        query = select(sources.c.id).where(sources.c.id.in_(part))
-        found.update(connection.execute(query).scalars())
-    missing = [source_id for source_id in wanted if source_id not in found]
+        query = select(sources.c.id, sources.c.last_polled).where(sources.c.id.in_(part))
+        polled.update((row[0], row[1]) for row in connection.execute(query.with_for_update()))
+    missing = [source_id for source_id in wanted if source_id not in polled]
     if missing:
         message = f"no source {missing[0]!r}: it was removed while being polled"
         raise SourceNotFoundError(message, url=missing[0])
+    for poll in polls:
+        last = polled[poll.source_id]
+        if poll.cycle is not None and last is not None and last >= poll.cycle:
+            mark = AlreadyPolledError.MARK
+            message = f"source {poll.source_id!r} was {mark} (at {last.isoformat()})"
+            raise AlreadyPolledError(message, url=poll.source_id)
 
 
 def _new_per_poll(polls: Sequence[PollWrite], new: set[str]) -> list[list[str]]:
@@ -77,7 +88,7 @@ def _update_statement(names: tuple[str, ...]) -> Any:
 
 def _insert_log(connection: Connection, entries: Sequence[FetchLogEntry]) -> None:
     if entries:
-        connection.execute(insert(fetch_log), [log_values(entry) for entry in entries])
+        insert_many(connection, fetch_log, [log_values(entry) for entry in entries])
 
 
 class PollsMixin(SqlBase):
@@ -88,7 +99,7 @@ class PollsMixin(SqlBase):
         if not polls:
             return []
         with self._write(f"storing the polls of {plural(len(polls), 'source')}") as connection:
-            _require_sources(connection, [poll.source_id for poll in polls])
+            _require_sources(connection, polls)
             intents = [item for poll in polls for item in poll.articles]
             news = _new_per_poll(polls, set(upsert_article_rows(connection, intents)))
             settled = [poll.settle(new) for poll, new in zip(polls, news, strict=True)]

@@ -7,16 +7,19 @@ The ``*Mixin`` classes in ``sql_*.py`` and ``search.py`` each implement one grou
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Dialect, Engine, Table, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import StatementError
 
 from .errors import wrap_exceptions
 
-__all__ = ["WRITE_OPTION", "SqlBase", "chunks"]
+__all__ = ["WRITE_OPTION", "SqlBase", "chunks", "insert_many"]
 
 #: Execution option the SQLite engine reads to start a write transaction with
 #: BEGIN IMMEDIATE (so concurrent writers queue on busy_timeout instead of
@@ -33,6 +36,48 @@ _INSERTS: dict[str, Callable[[Table], Any]] = {
     "sqlite": sqlite.insert,
     "postgresql": postgresql.insert,
 }
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_plan(dialect: Dialect, table: Table, names: tuple[str, ...]) -> _InsertPlan:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    processors = {
+        name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    }
+    order = tuple(compiled.positiontup) if compiled.positiontup else names
+    return _InsertPlan(
+        str(compiled), order, tuple(processors[name] for name in order), bool(compiled.positiontup)
+    )
+
+
+class _InsertPlan(NamedTuple):
+    sql: str
+    order: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    positional: bool
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``INSERT`` every row (each with the keys of the first) in one driver ``executemany``.
+
+    What ``connection.execute(insert(table), rows)`` does, with each value converted
+    by its column type exactly as SQLAlchemy would, minus SQLAlchemy's per-row
+    bookkeeping, which cost as much as the database's own work on the poll path.
+    """
+    if not rows:
+        return
+    plan = _insert_plan(connection.dialect, table, tuple(rows[0]))
+    pairs = tuple(zip(plan.order, plan.processors, strict=True))
+    try:
+        params: list[Any] = [
+            tuple(row[name] if convert is None else convert(row[name]) for name, convert in pairs)
+            for row in rows
+        ]
+    except (TypeError, ValueError) as exc:  # a value its type refuses, as SQLAlchemy reports it
+        raise StatementError(str(exc), plan.sql, None, exc) from exc
+    if not plan.positional:
+        params = [dict(zip(plan.order, values, strict=True)) for values in params]
+    connection.exec_driver_sql(plan.sql, params)
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
@@ -56,6 +101,26 @@ class SqlBase:
     def close(self) -> None:
         """Release every pooled connection."""
         self._engine.dispose()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """See :meth:`Storage.exclusive`."""
+        if self._engine.dialect.name != "postgresql":
+            yield
+            return
+        key = int.from_bytes(
+            hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+        )
+        with wrap_exceptions(f"waiting for the {name} lock"):
+            connection = self._engine.connect()
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()
+        try:
+            yield
+        finally:
+            with wrap_exceptions(f"releasing the {name} lock"), connection:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
 
     @contextmanager
     def _read(self, action: str) -> Iterator[Connection]:
