@@ -181,3 +181,21 @@ def test_server_answers_signed_feedback_links_and_stops(polled_engine: Engine) -
 
     assert asyncio.run(scenario()) == [200, 400, 404, 200]
     assert [f.kind for f in polled_engine.storage.feedback("default")] == ["like"]
+
+
+def test_demo_listings_show_links_without_tracking_parameters(
+    polled_engine: Engine, tmp_path: Path
+) -> None:
+    from rich.console import Console
+
+    from occasional.demojob import _show_stories, _write_articles
+
+    articles = list(polled_engine.storage.iter_articles())
+    # The sample web's daily feed links carry utm_* parameters; the stored URLs keep them.
+    assert any("utm_" in (a.url or "") + (a.original_url or "") for a in articles)
+    console = Console(record=True, width=200)
+    _show_stories(polled_engine, console)
+    shown = console.export_text()
+    assert "original: http" in shown
+    listing = _write_articles(articles, tmp_path / "articles.md").read_text("utf-8")
+    assert "utm_" not in shown and "utm_" not in listing

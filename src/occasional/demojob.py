@@ -23,6 +23,7 @@ from .pipeline import PollReport
 from .render import RenderOptions, get_renderer
 from .text import plural
 from .types import Article, Digest
+from .urls import strip_tracking
 
 __all__ = ["run_demo"]
 
@@ -110,7 +111,7 @@ def _show_stories(engine: Engine, console: Console) -> None:
             if article.copy_of:
                 console.print(
                     f"  copy: {article.source_title}: {article.title}\n"
-                    f"        original: {article.original_url} ({article.original_reason})",
+                    f"        original: {_shown(article.original_url)} ({article.original_reason})",
                     markup=False,
                 )
 
@@ -163,15 +164,20 @@ def check_digest(digest: Digest, engine: Engine) -> str:
     return f"{quotes} quotes verbatim in their articles, {sentences} summary sentences traced"
 
 
+def _shown(url: str | None) -> str:
+    """A link as the demo prints it: without tracking parameters (the stored URL keeps them)."""
+    return strip_tracking(url) if url else "?"
+
+
 def _write_articles(articles: Iterable[Article], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["# Articles ingested by the demo", ""]
     for a in articles:
         when = a.published.isoformat() if a.published else "undated"
         source = a.source_title or a.source_url
-        lines += [f"## {a.title}", "", f"*{source}* · {when} · <{a.url}>", ""]
+        lines += [f"## {a.title}", "", f"*{source}* · {when} · <{_shown(a.url)}>", ""]
         if a.copy_of:
-            lines += [f"> copy of {a.original_url} ({a.original_reason})", ""]
+            lines += [f"> copy of {_shown(a.original_url)} ({a.original_reason})", ""]
         lines += [a.text, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
