@@ -94,7 +94,10 @@ ORG_WORDS = _words(
     "theater museum library club league tribunal government administration "
     "communications media records studios stadium airport station house commons "
     "management capital securities nations air semiconductor semiconductors "
-    "pharmaceuticals electronics"
+    "pharmaceuticals electronics "
+    # news outlets: "Metro Wire", "The Washington Informer"
+    "wire journal tribune herald gazette informer courier observer chronicle telegraph "
+    "examiner inquirer dispatch"
 )
 # Acronyms that name no organisation.
 NOT_ORGS = _words("gdp ceo cfo ai ev evs tv gmt utc covid dna uk us eu km mph vat ipo pm am")

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from .genders import gender_of_first_name
 from .lexicon import (
     CITIES,
     COUNTRIES,
@@ -68,6 +69,15 @@ _JOB_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|naut|man|woman|ee)$")
 _PLAIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENER = re.compile(r"(?:^|[.!?…:]\s+|[\"“‘'«„(—–-]\s*|\n)$")
+_LINE = re.compile(r"[^\n]+")
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_HEADLINE_WORDS = 4  # fewer words may be a name alone on its line
+_HEADLINE_CHARS = 200
+# Function words a title-case headline capitalises ("Response To Trump"), never inside a name.
+_FUNCTION_WORDS = frozenset(
+    "the a an in on at to from by with and or but if as is it its this that are was were be "
+    "his her their our my your has have had will".split()
+)
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
 _WHEN = frozenset(
     ["last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -117,13 +127,53 @@ class NameIndex:
 def scan_names(text: str) -> NameIndex:
     """All mentions of names in ``text``, in order of appearance."""
     index = NameIndex()
-    for _start, run in _runs(text):
-        for tokens in _split_affiliation(run):
-            mention = _classify(text, tokens[0].start(), tokens, index)
-            if mention is not None:
-                index.mentions.append(mention)
+    headlines = _headlines(text)
+    for start, whole in _runs(text):
+        if headlines and _inside(headlines, start):
+            continue
+        for run in _split_headline(whole):
+            for tokens in _split_affiliation(run):
+                mention = _classify(text, tokens[0].start(), tokens, index)
+                if mention is not None:
+                    index.mentions.append(mention)
     index.starts = [m.start for m in index.mentions]
     return index
+
+
+def _headlines(text: str) -> list[tuple[int, int]]:
+    """Lines in title case or capitals ("Trump Fires Back At Critics."): no names are read there.
+
+    Their capitals say nothing, so "Response To Trump" or "Attacks On Donald
+    Trump" would be people; the body names the same people properly.
+    """
+    found = []
+    for line in _LINE.finditer(text):
+        words = _LINE_WORD.findall(line.group())
+        if len(words) >= _HEADLINE_WORDS and len(line.group()) < _HEADLINE_CHARS:
+            capitals = sum(1 for w in words if w[0].isupper())
+            if capitals * 10 >= len(words) * 8:
+                found.append(line.span())
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    at = bisect_left(spans, (pos + 1, -1)) - 1
+    return at >= 0 and spans[at][0] <= pos < spans[at][1]
+
+
+def _split_headline(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """ "Carson Dropped a Powerful Response To Trump": a title-case headline is no one name.
+
+    A run is cut at a capitalised function word inside it ("To", "The",
+    "And"), which no person's name holds.
+    """
+    pieces: list[list[re.Match[str]]] = [[]]
+    for i, tok in enumerate(tokens):
+        if i and tok.group().lower() in _FUNCTION_WORDS and tok.group()[0].isupper():
+            pieces.append([])
+            continue
+        pieces[-1].append(tok)
+    return [p for p in pieces if p and _capitalised(p[-1].group())]
 
 
 def _split_affiliation(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
@@ -201,7 +251,8 @@ def _classify(
     first, end = tokens[0].start(), tokens[-1].start() + len(words[-1])
     role = " ".join(role_parts) or _role_before(text, first)
     opens = bool(_OPENER.search(text, max(0, first - 3), first)) and not role_parts
-    return _label(words, first, end, role, opens, index)
+    after_the = not role_parts and text[max(0, first - 4) : first].lower() == "the "
+    return _label(words, (first, end), role, (opens, after_the), index)
 
 
 def _looks_like_job(text: str, tokens: list[re.Match[str]]) -> bool:
@@ -247,14 +298,22 @@ def _role_before(text: str, first: int) -> str | None:
 
 
 def _label(
-    words: list[str], start: int, end: int, role: str | None, opens: bool, index: NameIndex
+    words: list[str],
+    span: tuple[int, int],
+    role: str | None,
+    place: tuple[bool, bool],
+    index: NameIndex,
 ) -> Mention | None:
+    """Label a name; ``place`` is whether it opens a sentence, and whether "the" precedes it."""
+    start, end = span
     name = " ".join(words)
     low = [w.lower() for w in words]
     known = index.aliases.get(name)
     if known is not None:
         return Mention(start, end, known[0], known[1], role)
-    label = _gazetteer_label(name, low) or _shape_label(words, role, opens)
+    label = _gazetteer_label(name, low) or _shape_label(words, role, place[0])
+    if label == "PERSON" and place[1] and not gender_of_first_name(words[0]):
+        label = "ORG"  # "The Washington Informer", "the Metro Wire": a title, not a person
     if label is None:
         return None
     _remember(index, name, words, label, start, role)

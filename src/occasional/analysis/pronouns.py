@@ -24,8 +24,8 @@ _FAR = 1 << 62
 _SENTENCES_BACK = 8
 _PATIENCE = 1  # sentences a surer antecedent may lie beyond a bare name
 _ORG_LABELS = ("ORG", "GPE")
-PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f"}
-GROUP = frozenset({"they", "we", "it"})
+PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "hers": "f"}
+GROUP = frozenset({"they", "we", "it", "its", "their", "them", "our", "us"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ def _agrees(known: str | None, wanted: str) -> bool:
 def _group(sources: Sources, word: str, pos: int) -> Source | None:
     here = _sentence_index(sources, pos)
     floor = sources.sentences[max(0, here - _SENTENCES_BACK)] if sources.sentences else 0
-    kinds = ("ORG", "GROUP") if word != "it" else ("ORG", "THING")
+    kinds = ("ORG", "THING") if word in ("it", "its") else ("ORG", "GROUP")
     spoken = [s for s in sources.between(floor, pos) if s.kind in kinds]
     orgs = [m for m in _mentions(sources, floor, pos) if m.label in _ORG_LABELS]
     best_spoken = spoken[-1] if spoken else None
