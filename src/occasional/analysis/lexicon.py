@@ -154,6 +154,7 @@ NOT_NAMES = _words(
     "before since during under over about around among across into onto upon some many "
     "most more less every each all any no not one two three four five six seven eight "
     "nine ten also then yet so still even only just what why how who which where "
+    "because although though unless until whether "
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
     "mr mrs ms dr prof sir january february march april june july august september october "
     "november december"

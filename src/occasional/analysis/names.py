@@ -76,7 +76,8 @@ _HEADLINE_CHARS = 200
 # Function words a title-case headline capitalises ("Response To Trump"), never inside a name.
 _FUNCTION_WORDS = frozenset(
     "the a an in on at to from by with and or but if as is it its this that are was were be "
-    "his her their our my your has have had will".split()
+    "his her their our my your has have had will i because although though unless until "
+    "whether".split()
 )
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
 _WHEN = frozenset(

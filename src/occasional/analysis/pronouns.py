@@ -91,9 +91,11 @@ def _sentence_index(sources: Sources, pos: int) -> int:
 def _person(sources: Sources, gender: str, pos: int) -> Source | None:
     """The nearest earlier person who agrees, the surer kinds first.
 
-    A speech verb's source or a person of known gender beats a bare name
-    (often a place the capitalisation rules took for a person) when it comes
-    within a few sentences of it.
+    A speech verb's source, a person of known gender or one named in full
+    (the first such in a sentence: its likely subject, "Walsh … had close ties
+    to Joe Biden") beats a bare one-word name (often a place the
+    capitalisation rules took for a person) when it comes within a sentence
+    or two of it.
     """
     here = _sentence_index(sources, pos)
     fallback: Source | None = None
@@ -114,8 +116,8 @@ def _person(sources: Sources, gender: str, pos: int) -> Source | None:
             known = sources.genders.get(m.name)
             if m.label != "PERSON" or not _agrees(known, gender):
                 continue
-            if known is not None:
-                return Source(m.start, m.name, "PERSON", known)
+            if known is not None or (" " in m.name and fallback is None):
+                return Source(m.start, m.name, "PERSON", known)  # the sentence's subject
             fallback = fallback or Source(m.start, m.name, "PERSON")
     return fallback
 
