@@ -110,8 +110,11 @@ ORG_NOUNS = _words(
 LOC_WORDS = _words(
     "street road avenue square river lake sea ocean mountain mountains "
     "valley bay coast island islands peninsula lagoon hills gulf strait canal "
-    "desert forest province region county district canton state"
+    "desert forest province region county district canton state "
+    "san santa los las fort port mount"  # first words of places: "San Diego", "Fort Worth"
 )
+# Last words of a place that a person's name may start with ("Park Geun-hye", "Hall Caine").
+LOC_ENDINGS = _words("park plaza beach bridge center centre hall tower arena square")
 MISC_WORDS = _words("award prize medal")
 EVENT_WORDS = _words("cup festival games championship championships olympics war summit expo")
 

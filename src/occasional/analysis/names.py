@@ -23,6 +23,7 @@ from .lexicon import (
     COUNTRIES,
     DESCRIPTORS,
     EVENT_WORDS,
+    LOC_ENDINGS,
     LOC_WORDS,
     MISC_WORDS,
     MONTHS,
@@ -69,6 +70,10 @@ _JOB_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|naut|man|woman|ee)$")
 _PLAIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENER = re.compile(r"(?:^|[.!?…:]\s+|[\"“‘'«„(—–-]\s*|\n)$")
+_TITLE_ABBREVIATIONS = frozenset(
+    "gov sen sens rep reps gen lt col sgt capt cmdr adm atty supt asst pres hon rev".split()
+)
+_PARTIES = frozenset({"republican", "democrat", "democratic", "gop", "independent"})
 _LINE = re.compile(r"[^\n]+")
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _HEADLINE_WORDS = 4  # fewer words may be a name alone on its line
@@ -77,7 +82,7 @@ _HEADLINE_CHARS = 200
 _FUNCTION_WORDS = frozenset(
     "the a an in on at to from by with and or but if as is it its this that are was were be "
     "his her their our my your has have had will i because although though unless until "
-    "whether".split()
+    "whether while when where after before since".split()
 )
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
 _WHEN = frozenset(
@@ -142,7 +147,9 @@ def scan_names(text: str) -> NameIndex:
 
 
 def _headlines(text: str) -> list[tuple[int, int]]:
-    """Lines in title case or capitals ("Trump Fires Back At Critics."): no names are read there.
+    """Lines in title case or capitals ("Trump Fires Back at Critics."): no names are read there.
+
+    Title case: every word longer than three letters capitalised.
 
     Their capitals say nothing, so "Response To Trump" or "Attacks On Donald
     Trump" would be people; the body names the same people properly.
@@ -151,8 +158,7 @@ def _headlines(text: str) -> list[tuple[int, int]]:
     for line in _LINE.finditer(text):
         words = _LINE_WORD.findall(line.group())
         if len(words) >= _HEADLINE_WORDS and len(line.group()) < _HEADLINE_CHARS:
-            capitals = sum(1 for w in words if w[0].isupper())
-            if capitals * 10 >= len(words) * 8:
+            if all(w[0].isupper() for w in words if len(w) > 3):
                 found.append(line.span())
     return found
 
@@ -246,6 +252,14 @@ def _classify(
         cut = cut + 2 if cut + 2 < len(tokens) else 0
     role_parts = [t.group().lower().rstrip(".") for t in tokens[:cut]]
     tokens = tokens[cut:]
+    if tokens and _ends_in_title(text, tokens[-1]):
+        return None  # "Former Arizona Gov." before "Jan Brewer": a role, no name
+    if (
+        len(tokens) > 2
+        and tokens[0].group().lower() in _PARTIES
+        and not any(t.group().lower() in ORG_WORDS for t in tokens)
+    ):
+        role_parts.append(tokens.pop(0).group().lower())  # "Republican Donald Trump"
     if not tokens:
         return None
     words = [_word(t) for t in tokens]
@@ -254,6 +268,12 @@ def _classify(
     opens = bool(_OPENER.search(text, max(0, first - 3), first)) and not role_parts
     after_the = not role_parts and text[max(0, first - 4) : first].lower() == "the "
     return _label(words, (first, end), role, (opens, after_the), index)
+
+
+def _ends_in_title(text: str, tok: re.Match[str]) -> bool:
+    """ "Gov." or "Sen." closing a run: the title of the name after the full stop."""
+    word = tok.group().lower()
+    return text[tok.end() : tok.end() + 1] == "." and (word in TITLES or word in _TITLE_ABBREVIATIONS)
 
 
 def _looks_like_job(text: str, tokens: list[re.Match[str]]) -> bool:
@@ -327,7 +347,7 @@ def _gazetteer_label(name: str, low: list[str]) -> str | None:
         return "GPE"
     if any(w in ORG_WORDS for w in low):
         return "ORG"
-    if low[0] in LOC_WORDS or low[-1] in LOC_WORDS:
+    if low[0] in LOC_WORDS or low[-1] in LOC_WORDS or low[-1] in LOC_ENDINGS:
         return "LOC"
     if low[-1] in MISC_WORDS:
         return "MISC"
@@ -346,15 +366,15 @@ def _shape_label(words: list[str], role: str | None, opens: bool) -> str | None:
         return "ORG"
     if any(w.lower() in NATIONALITIES for w in words):
         return "MISC"
-    if any(w.lower() in MONTHS or w.lower() in _WHEN for w in words):
+    if any((w.lower() in MONTHS and len(w) > 3) or w.lower() in _WHEN for w in words):
         return None  # "Last November", "Next Tuesday"
     core = [w for w in words if w.lower() not in NAME_PARTICLES]
     if len(core) == 1:
         word = core[0]
         if len(word) >= 2 and word.isupper():
             return "MISC" if word.lower() in NOT_ORGS else "ORG"
-        if role:
-            return "PERSON"
+        if role or gender_of_first_name(word):
+            return "PERSON"  # "a resident named Caroline"
         return None if opens else "MISC"
     if len(core) <= 4 and not any(w.isupper() and len(w) > 1 and w[1] != "." for w in core):
         return "PERSON"
@@ -368,6 +388,8 @@ def _remember(
     index.aliases.setdefault(name, (name, label))
     if label == "PERSON" and len(words) > 1:
         index.aliases.setdefault(words[-1], (name, label))
+        if not gender_of_first_name(words[0]):  # "Ban" of "Ban Ki-moon": a surname first
+            index.aliases.setdefault(words[0], (name, label))
         if role:
             index.roles.append((start, role, name))
     elif label == "ORG" and len(words) > 1 and words[0].lower() not in ORG_WORDS:

@@ -34,7 +34,7 @@ class Source:
 
     start: int
     speaker: str
-    kind: str  # "PERSON", "ORG", "GROUP" (a plural phrase) or "THING"
+    kind: str  # "PERSON", "ORG", "GROUP" (a plural phrase), "THING" or "SELF" (I, you)
     gender: str | None = None
 
 
@@ -67,8 +67,9 @@ def learn_genders(sources: Sources) -> None:
     for m in sources.names.mentions:
         if m.label != "PERSON":
             continue
-        before = text[max(0, m.start - 5) : m.start].split()
-        gender = HONORIFICS.get(before[-1].lower()) if before else None
+        before = text[max(0, m.start - 12) : m.start].split()
+        whole = len(before) > 1 or m.start <= 12  # "asking Hillary": not "king"
+        gender = HONORIFICS.get(before[-1].lower()) if before and whole else None
         gender = gender or (gender_of_role(m.role) if m.role else None)
         gender = gender or gender_of_first_name(m.name.split()[0])
         if gender and m.name not in sources.genders:
