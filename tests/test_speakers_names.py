@@ -43,7 +43,9 @@ def test_a_party_word_is_a_role_not_part_of_the_name() -> None:
 
 
 def test_a_name_after_the_is_a_title_and_an_outlet_is_no_person() -> None:
-    text = "She wrote for the Harbour Informer that the port was closing, and the Metro Wire agreed."
+    text = (
+        "She wrote for the Harbour Informer that the port was closing, and the Metro Wire agreed."
+    )
     labels = {e.text: e.label for e in analyze(text, speakers="rules").entities}
     assert labels.get("Harbour Informer") != "PERSON"
     assert labels.get("Metro Wire") != "PERSON"

@@ -58,6 +58,19 @@ MONTHS = _words(
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 
+# Abbreviated titles closing a run before their name: "Former Arizona Gov. Jan Brewer".
+TITLE_ABBREVIATIONS = _words(
+    "gov sen sens rep reps gen lt col sgt capt cmdr adm atty supt asst pres hon rev"
+)
+# Party words before a name: "Republican Donald Trump" is Donald Trump.
+PARTIES = _words("republican democrat democratic gop independent")
+# Function words a title-case headline capitalises ("Response To Trump"), never inside a name.
+FUNCTION_WORDS = _words(
+    "the a an in on at to from by with and or but if as is it its this that are was were be "
+    "his her their our my your has have had will i because although though unless until "
+    "whether while when where after before since"
+)
+
 # Honorifics and role nouns: "Prime Minister Fumio Kishida" is Fumio Kishida.
 TITLES = _words("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame lord lady rev rev. mx")
 ROLE_WORDS = _words(

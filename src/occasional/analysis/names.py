@@ -23,6 +23,7 @@ from .lexicon import (
     COUNTRIES,
     DESCRIPTORS,
     EVENT_WORDS,
+    FUNCTION_WORDS,
     LOC_ENDINGS,
     LOC_WORDS,
     MISC_WORDS,
@@ -32,7 +33,9 @@ from .lexicon import (
     NOT_NAMES,
     NOT_ORGS,
     ORG_WORDS,
+    PARTIES,
     ROLE_WORDS,
+    TITLE_ABBREVIATIONS,
     TITLES,
     US_STATES,
 )
@@ -70,20 +73,10 @@ _JOB_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|naut|man|woman|ee)$")
 _PLAIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENER = re.compile(r"(?:^|[.!?…:]\s+|[\"“‘'«„(—–-]\s*|\n)$")
-_TITLE_ABBREVIATIONS = frozenset(
-    "gov sen sens rep reps gen lt col sgt capt cmdr adm atty supt asst pres hon rev".split()
-)
-_PARTIES = frozenset({"republican", "democrat", "democratic", "gop", "independent"})
 _LINE = re.compile(r"[^\n]+")
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _HEADLINE_WORDS = 4  # fewer words may be a name alone on its line
 _HEADLINE_CHARS = 200
-# Function words a title-case headline capitalises ("Response To Trump"), never inside a name.
-_FUNCTION_WORDS = frozenset(
-    "the a an in on at to from by with and or but if as is it its this that are was were be "
-    "his her their our my your has have had will i because although though unless until "
-    "whether while when where after before since".split()
-)
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
 _WHEN = frozenset(
     ["last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -157,9 +150,9 @@ def _headlines(text: str) -> list[tuple[int, int]]:
     found = []
     for line in _LINE.finditer(text):
         words = _LINE_WORD.findall(line.group())
-        if len(words) >= _HEADLINE_WORDS and len(line.group()) < _HEADLINE_CHARS:
-            if all(w[0].isupper() for w in words if len(w) > 3):
-                found.append(line.span())
+        short = len(words) >= _HEADLINE_WORDS and len(line.group()) < _HEADLINE_CHARS
+        if short and all(w[0].isupper() for w in words if len(w) > 3):
+            found.append(line.span())
     return found
 
 
@@ -176,7 +169,7 @@ def _split_headline(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
     """
     pieces: list[list[re.Match[str]]] = [[]]
     for i, tok in enumerate(tokens):
-        if i and tok.group().lower() in _FUNCTION_WORDS and tok.group()[0].isupper():
+        if i and tok.group().lower() in FUNCTION_WORDS and tok.group()[0].isupper():
             pieces.append([])
             continue
         pieces[-1].append(tok)
@@ -256,7 +249,7 @@ def _classify(
         return None  # "Former Arizona Gov." before "Jan Brewer": a role, no name
     if (
         len(tokens) > 2
-        and tokens[0].group().lower() in _PARTIES
+        and tokens[0].group().lower() in PARTIES
         and not any(t.group().lower() in ORG_WORDS for t in tokens)
     ):
         role_parts.append(tokens.pop(0).group().lower())  # "Republican Donald Trump"
@@ -273,7 +266,9 @@ def _classify(
 def _ends_in_title(text: str, tok: re.Match[str]) -> bool:
     """ "Gov." or "Sen." closing a run: the title of the name after the full stop."""
     word = tok.group().lower()
-    return text[tok.end() : tok.end() + 1] == "." and (word in TITLES or word in _TITLE_ABBREVIATIONS)
+    return text[tok.end() : tok.end() + 1] == "." and (
+        word in TITLES or word in TITLE_ABBREVIATIONS
+    )
 
 
 def _looks_like_job(text: str, tokens: list[re.Match[str]]) -> bool:
