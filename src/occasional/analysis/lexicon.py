@@ -58,6 +58,19 @@ MONTHS = _words(
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 
+# Abbreviated titles closing a run before their name: "Former Arizona Gov. Jan Brewer".
+TITLE_ABBREVIATIONS = _words(
+    "gov sen sens rep reps gen lt col sgt capt cmdr adm atty supt asst pres hon rev"
+)
+# Party words before a name: "Republican Donald Trump" is Donald Trump.
+PARTIES = _words("republican democrat democratic gop independent")
+# Function words a title-case headline capitalises ("Response To Trump"), never inside a name.
+FUNCTION_WORDS = _words(
+    "the a an in on at to from by with and or but if as is it its this that are was were be "
+    "his her their our my your has have had will i because although though unless until "
+    "whether while when where after before since"
+)
+
 # Honorifics and role nouns: "Prime Minister Fumio Kishida" is Fumio Kishida.
 TITLES = _words("mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame lord lady rev rev. mx")
 ROLE_WORDS = _words(
@@ -94,7 +107,10 @@ ORG_WORDS = _words(
     "theater museum library club league tribunal government administration "
     "communications media records studios stadium airport station house commons "
     "management capital securities nations air semiconductor semiconductors "
-    "pharmaceuticals electronics"
+    "pharmaceuticals electronics "
+    # news outlets: "Metro Wire", "The Washington Informer"
+    "wire journal tribune herald gazette informer courier observer chronicle telegraph "
+    "examiner inquirer dispatch"
 )
 # Acronyms that name no organisation.
 NOT_ORGS = _words("gdp ceo cfo ai ev evs tv gmt utc covid dna uk us eu km mph vat ipo pm am")
@@ -107,8 +123,11 @@ ORG_NOUNS = _words(
 LOC_WORDS = _words(
     "street road avenue square river lake sea ocean mountain mountains "
     "valley bay coast island islands peninsula lagoon hills gulf strait canal "
-    "desert forest province region county district canton state"
+    "desert forest province region county district canton state "
+    "san santa los las fort port mount"  # first words of places: "San Diego", "Fort Worth"
 )
+# Last words of a place that a person's name may start with ("Park Geun-hye", "Hall Caine").
+LOC_ENDINGS = _words("park plaza beach bridge center centre hall tower arena square")
 MISC_WORDS = _words("award prize medal")
 EVENT_WORDS = _words("cup festival games championship championships olympics war summit expo")
 
@@ -151,6 +170,7 @@ NOT_NAMES = _words(
     "before since during under over about around among across into onto upon some many "
     "most more less every each all any no not one two three four five six seven eight "
     "nine ten also then yet so still even only just what why how who which where "
+    "because although though unless until whether "
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
     "mr mrs ms dr prof sir january february march april june july august september october "
     "november december"

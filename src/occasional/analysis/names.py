@@ -17,11 +17,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from .genders import gender_of_first_name
 from .lexicon import (
     CITIES,
     COUNTRIES,
     DESCRIPTORS,
     EVENT_WORDS,
+    FUNCTION_WORDS,
+    LOC_ENDINGS,
     LOC_WORDS,
     MISC_WORDS,
     MONTHS,
@@ -30,7 +33,9 @@ from .lexicon import (
     NOT_NAMES,
     NOT_ORGS,
     ORG_WORDS,
+    PARTIES,
     ROLE_WORDS,
+    TITLE_ABBREVIATIONS,
     TITLES,
     US_STATES,
 )
@@ -68,6 +73,10 @@ _JOB_SUFFIX = re.compile(r"(?:er|or|ist|ant|ent|ian|naut|man|woman|ee)$")
 _PLAIN_WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _OPENER = re.compile(r"(?:^|[.!?…:]\s+|[\"“‘'«„(—–-]\s*|\n)$")
+_LINE = re.compile(r"[^\n]+")
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_HEADLINE_WORDS = 4  # fewer words may be a name alone on its line
+_HEADLINE_CHARS = 200
 _POSSESSOR = frozenset({"its", "her", "his", "their", "the"})
 _WHEN = frozenset(
     ["last", "next", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -117,13 +126,54 @@ class NameIndex:
 def scan_names(text: str) -> NameIndex:
     """All mentions of names in ``text``, in order of appearance."""
     index = NameIndex()
-    for _start, run in _runs(text):
-        for tokens in _split_affiliation(run):
-            mention = _classify(text, tokens[0].start(), tokens, index)
-            if mention is not None:
-                index.mentions.append(mention)
+    headlines = _headlines(text)
+    for start, whole in _runs(text):
+        if headlines and _inside(headlines, start):
+            continue
+        for run in _split_headline(whole):
+            for tokens in _split_affiliation(run):
+                mention = _classify(text, tokens[0].start(), tokens, index)
+                if mention is not None:
+                    index.mentions.append(mention)
     index.starts = [m.start for m in index.mentions]
     return index
+
+
+def _headlines(text: str) -> list[tuple[int, int]]:
+    """Lines in title case or capitals ("Trump Fires Back at Critics."): no names are read there.
+
+    Title case: every word longer than three letters capitalised.
+
+    Their capitals say nothing, so "Response To Trump" or "Attacks On Donald
+    Trump" would be people; the body names the same people properly.
+    """
+    found = []
+    for line in _LINE.finditer(text):
+        words = _LINE_WORD.findall(line.group())
+        short = len(words) >= _HEADLINE_WORDS and len(line.group()) < _HEADLINE_CHARS
+        if short and all(w[0].isupper() for w in words if len(w) > 3):
+            found.append(line.span())
+    return found
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    at = bisect_left(spans, (pos + 1, -1)) - 1
+    return at >= 0 and spans[at][0] <= pos < spans[at][1]
+
+
+def _split_headline(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """ "Carson Dropped a Powerful Response To Trump": a title-case headline is no one name.
+
+    A run is cut at a capitalised function word inside it ("To", "The",
+    "And"), which no person's name holds.
+    """
+    pieces: list[list[re.Match[str]]] = [[]]
+    for i, tok in enumerate(tokens):
+        if i and tok.group().lower() in FUNCTION_WORDS and tok.group()[0].isupper():
+            pieces.append([])
+            continue
+        pieces[-1].append(tok)
+    return [p for p in pieces if p and _capitalised(p[-1].group())]
 
 
 def _split_affiliation(tokens: list[re.Match[str]]) -> list[list[re.Match[str]]]:
@@ -195,13 +245,30 @@ def _classify(
         cut = cut + 2 if cut + 2 < len(tokens) else 0
     role_parts = [t.group().lower().rstrip(".") for t in tokens[:cut]]
     tokens = tokens[cut:]
+    if tokens and _ends_in_title(text, tokens[-1]):
+        return None  # "Former Arizona Gov." before "Jan Brewer": a role, no name
+    if (
+        len(tokens) > 2
+        and tokens[0].group().lower() in PARTIES
+        and not any(t.group().lower() in ORG_WORDS for t in tokens)
+    ):
+        role_parts.append(tokens.pop(0).group().lower())  # "Republican Donald Trump"
     if not tokens:
         return None
     words = [_word(t) for t in tokens]
     first, end = tokens[0].start(), tokens[-1].start() + len(words[-1])
     role = " ".join(role_parts) or _role_before(text, first)
     opens = bool(_OPENER.search(text, max(0, first - 3), first)) and not role_parts
-    return _label(words, first, end, role, opens, index)
+    after_the = not role_parts and text[max(0, first - 4) : first].lower() == "the "
+    return _label(words, (first, end), role, (opens, after_the), index)
+
+
+def _ends_in_title(text: str, tok: re.Match[str]) -> bool:
+    """ "Gov." or "Sen." closing a run: the title of the name after the full stop."""
+    word = tok.group().lower()
+    return text[tok.end() : tok.end() + 1] == "." and (
+        word in TITLES or word in TITLE_ABBREVIATIONS
+    )
 
 
 def _looks_like_job(text: str, tokens: list[re.Match[str]]) -> bool:
@@ -247,14 +314,22 @@ def _role_before(text: str, first: int) -> str | None:
 
 
 def _label(
-    words: list[str], start: int, end: int, role: str | None, opens: bool, index: NameIndex
+    words: list[str],
+    span: tuple[int, int],
+    role: str | None,
+    place: tuple[bool, bool],
+    index: NameIndex,
 ) -> Mention | None:
+    """Label a name; ``place`` is whether it opens a sentence, and whether "the" precedes it."""
+    start, end = span
     name = " ".join(words)
     low = [w.lower() for w in words]
     known = index.aliases.get(name)
     if known is not None:
         return Mention(start, end, known[0], known[1], role)
-    label = _gazetteer_label(name, low) or _shape_label(words, role, opens)
+    label = _gazetteer_label(name, low) or _shape_label(words, role, place[0])
+    if label == "PERSON" and place[1] and not gender_of_first_name(words[0]):
+        label = "ORG"  # "The Washington Informer", "the Metro Wire": a title, not a person
     if label is None:
         return None
     _remember(index, name, words, label, start, role)
@@ -267,7 +342,7 @@ def _gazetteer_label(name: str, low: list[str]) -> str | None:
         return "GPE"
     if any(w in ORG_WORDS for w in low):
         return "ORG"
-    if low[0] in LOC_WORDS or low[-1] in LOC_WORDS:
+    if low[0] in LOC_WORDS or low[-1] in LOC_WORDS or low[-1] in LOC_ENDINGS:
         return "LOC"
     if low[-1] in MISC_WORDS:
         return "MISC"
@@ -286,15 +361,15 @@ def _shape_label(words: list[str], role: str | None, opens: bool) -> str | None:
         return "ORG"
     if any(w.lower() in NATIONALITIES for w in words):
         return "MISC"
-    if any(w.lower() in MONTHS or w.lower() in _WHEN for w in words):
+    if any((w.lower() in MONTHS and len(w) > 3) or w.lower() in _WHEN for w in words):
         return None  # "Last November", "Next Tuesday"
     core = [w for w in words if w.lower() not in NAME_PARTICLES]
     if len(core) == 1:
         word = core[0]
         if len(word) >= 2 and word.isupper():
             return "MISC" if word.lower() in NOT_ORGS else "ORG"
-        if role:
-            return "PERSON"
+        if role or gender_of_first_name(word):
+            return "PERSON"  # "a resident named Caroline"
         return None if opens else "MISC"
     if len(core) <= 4 and not any(w.isupper() and len(w) > 1 and w[1] != "." for w in core):
         return "PERSON"
@@ -308,6 +383,8 @@ def _remember(
     index.aliases.setdefault(name, (name, label))
     if label == "PERSON" and len(words) > 1:
         index.aliases.setdefault(words[-1], (name, label))
+        if not gender_of_first_name(words[0]):  # "Ban" of "Ban Ki-moon": a surname first
+            index.aliases.setdefault(words[0], (name, label))
         if role:
             index.roles.append((start, role, name))
     elif label == "ORG" and len(words) > 1 and words[0].lower() not in ORG_WORDS:

@@ -24,8 +24,8 @@ _FAR = 1 << 62
 _SENTENCES_BACK = 8
 _PATIENCE = 1  # sentences a surer antecedent may lie beyond a bare name
 _ORG_LABELS = ("ORG", "GPE")
-PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f"}
-GROUP = frozenset({"they", "we", "it"})
+PERSONAL = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "hers": "f"}
+GROUP = frozenset({"they", "we", "it", "its", "their", "them", "our", "us"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class Source:
 
     start: int
     speaker: str
-    kind: str  # "PERSON", "ORG", "GROUP" (a plural phrase) or "THING"
+    kind: str  # "PERSON", "ORG", "GROUP" (a plural phrase), "THING" or "SELF" (I, you)
     gender: str | None = None
 
 
@@ -67,8 +67,9 @@ def learn_genders(sources: Sources) -> None:
     for m in sources.names.mentions:
         if m.label != "PERSON":
             continue
-        before = text[max(0, m.start - 5) : m.start].split()
-        gender = HONORIFICS.get(before[-1].lower()) if before else None
+        before = text[max(0, m.start - 12) : m.start].split()
+        whole = len(before) > 1 or m.start <= 12  # "asking Hillary": not "king"
+        gender = HONORIFICS.get(before[-1].lower()) if before and whole else None
         gender = gender or (gender_of_role(m.role) if m.role else None)
         gender = gender or gender_of_first_name(m.name.split()[0])
         if gender and m.name not in sources.genders:
@@ -91,9 +92,11 @@ def _sentence_index(sources: Sources, pos: int) -> int:
 def _person(sources: Sources, gender: str, pos: int) -> Source | None:
     """The nearest earlier person who agrees, the surer kinds first.
 
-    A speech verb's source or a person of known gender beats a bare name
-    (often a place the capitalisation rules took for a person) when it comes
-    within a few sentences of it.
+    A speech verb's source, a person of known gender or one named in full
+    (the first such in a sentence: its likely subject, "Walsh … had close ties
+    to Joe Biden") beats a bare one-word name (often a place the
+    capitalisation rules took for a person) when it comes within a sentence
+    or two of it.
     """
     here = _sentence_index(sources, pos)
     fallback: Source | None = None
@@ -114,8 +117,8 @@ def _person(sources: Sources, gender: str, pos: int) -> Source | None:
             known = sources.genders.get(m.name)
             if m.label != "PERSON" or not _agrees(known, gender):
                 continue
-            if known is not None:
-                return Source(m.start, m.name, "PERSON", known)
+            if known is not None or (" " in m.name and fallback is None):
+                return Source(m.start, m.name, "PERSON", known)  # the sentence's subject
             fallback = fallback or Source(m.start, m.name, "PERSON")
     return fallback
 
@@ -127,7 +130,7 @@ def _agrees(known: str | None, wanted: str) -> bool:
 def _group(sources: Sources, word: str, pos: int) -> Source | None:
     here = _sentence_index(sources, pos)
     floor = sources.sentences[max(0, here - _SENTENCES_BACK)] if sources.sentences else 0
-    kinds = ("ORG", "GROUP") if word != "it" else ("ORG", "THING")
+    kinds = ("ORG", "THING") if word in ("it", "its") else ("ORG", "GROUP")
     spoken = [s for s in sources.between(floor, pos) if s.kind in kinds]
     orgs = [m for m in _mentions(sources, floor, pos) if m.label in _ORG_LABELS]
     best_spoken = spoken[-1] if spoken else None

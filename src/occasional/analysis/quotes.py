@@ -114,6 +114,8 @@ def _unquoted(
     for start, end in bounds:
         cursor = start
         first = bisect_left(quoted, (start, -1))
+        if first and quoted[first - 1][1] > start:
+            first -= 1  # a sentence that starts inside a quote ("Wow. I love that.")
         for q_start, q_end in quoted[first:]:
             if q_start >= end:
                 break

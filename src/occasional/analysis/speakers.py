@@ -57,6 +57,7 @@ _Token = tuple[int, int, str]
 _ANY_ORG = frozenset({"company", "firm", "group"})
 _LOOK_BACK = 300  # mentions searched for an organisation "the bank" stands for
 _AGED = re.compile(r"the \d+-year-old", re.IGNORECASE)
+_FIRST_PERSON = frozenset({"i", "you"})
 _AFTER_REACH = 16  # tokens: "“…,” the head of the party's rules committee said"
 
 
@@ -283,6 +284,8 @@ def _source(ctx: Context, phrase: Phrase) -> Source | None:
         return None
     if len(words) == 1 and (words[0][2] in PERSONAL or words[0][2] in GROUP):
         return resolve_pronoun(ctx, words[0][2], words[0][0])
+    if len(words) == 1 and words[0][2] in _FIRST_PERSON:  # the writer: no one "he" stands for
+        return Source(phrase.start, text[phrase.start : phrase.end], "SELF")
     pairs = zip(words[1:], [*words[2:], None], strict=False)
     head_end = next((t[0] for t, u in pairs if _ends_head(text, t, u)), phrase.end)
     if _AGED.fullmatch(text, phrase.start, phrase.end):  # "the 27-year-old said"
