@@ -10,8 +10,9 @@ words a good label holds, or ``DROP`` where no key figure should be shown (a
 name such as "Block 1B", a table row, "10 years ago"), or ``SKIP`` (not
 English). A figure is *shown* when a card would show it (it says what it
 counts); a shown figure is *good* when its text and label hold one of the key
-words. Pages whose id starts with an even hex digit are the half the rules
-were developed on ("tune"); the odd half was held back.
+words and the label does not stop mid-phrase ("… deliberated for less").
+Pages whose id starts with an even hex digit are the half the rules were
+developed on ("tune"); the odd half was held back.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from occasional.types import Figure
 
 LABELS = Path(__file__).with_name("figure_labels.tsv")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+_UNFINISHED = frozenset(
+    ["more", "less", "than", "of", "for", "at", "to", "by", "from", "in", "on", "and", "or", "the"]
+)
 
 
 def _data_folder() -> Path:
@@ -64,6 +68,8 @@ def outcome(body: str, offset: int, key: str) -> tuple[str, str | None]:
         return "bad", shown
     words = [w.lower() for w in _WORD.findall(shown)]
     good = any(w.startswith(k) for k in key.split("|") for w in words)
+    if words[-1] in _UNFINISHED:  # "Fort Worth deliberated for less": a label cut mid-phrase
+        good = False
     return ("good" if good else "bad"), shown
 
 
