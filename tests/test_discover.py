@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from occasional.resolve import site_name
 from occasional.sources import (
     COMMON_FEED_PATHS,
     DEFAULT_SITEMAP_PATHS,
@@ -91,3 +94,20 @@ Sitemap: https://tribune.example/sitemap.xml
 
 def test_sitemaps_without_defaults() -> None:
     assert sitemap_urls_from_robots("User-agent: *\n", "https://a.example/", defaults=False) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "name"),
+    [
+        ("Latest news | Pressline Business", "http://127.0.0.1:8001/", "Pressline Business"),
+        ("BBC News - Home", "https://www.bbc.co.uk/news", "BBC News"),
+        ("Welcome to the Hillcrest Herald", None, "the Hillcrest Herald"),
+        ("Markets | Tribune | Daily Tribune", "https://dailytribune.example/", "Daily Tribune"),
+        ("Top Stories", None, "Top Stories"),  # nothing but section words: kept as it is
+        ("Carrow Valley Gazette", None, "Carrow Valley Gazette"),
+    ],
+)
+def test_a_sites_name_is_its_page_title_less_the_section(
+    title: str, url: str | None, name: str
+) -> None:
+    assert site_name(title, url) == name

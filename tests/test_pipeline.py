@@ -198,6 +198,8 @@ def test_site_url_discovers_its_feed(web: NewsWeb, tmp_path: Path) -> None:
             engine.add_source(web.outlet("review").feed_url or "")
         sitemap = engine.add_source(web.outlet("business").home_url)
         assert sitemap.kind == "sitemap"
+        # Its home page is titled "Latest news | Pressline Business": the name is the site's.
+        assert sitemap.title == "Pressline Business"
 
 
 def test_site_without_feed_or_sitemap_is_a_clear_error(web: NewsWeb, tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def test_html_card_holds_every_part() -> None:
     text = tree.text_content()
     for expected in ("Sakurajima erupts, ash reaches Kagoshima", "Central bank holds rates",
                      "you follow volcano", "We have never seen ash this thick",
-                     "Mayor Aiko Tanaka", "4,000 residents (residents evacuated)",
+                     "Mayor Aiko Tanaka", "4,000 residents — residents evacuated",
                      "first reported by", "Also big today", "Less like this",
                      "Mute Daily Wire"):  # fmt: skip
         assert expected in text

@@ -7,8 +7,9 @@ then the sitemaps robots.txt names, and the usual sitemap paths.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -25,7 +26,18 @@ from .sources import (
 )
 from .types import FetchResponse
 
-__all__ = ["ResolvedSource", "resolve_source"]
+__all__ = ["ResolvedSource", "resolve_source", "site_name"]
+
+# What a page title joins the site's name to the page's with: "Latest news | Pressline".
+_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»/-]|::)\s+")
+# Words of a section or page heading, not of a name: a part made only of these is dropped.
+_SECTION_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "home homepage page front main index latest news breaking top stories headlines today "
+        "today's the and & of welcome to all articles",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +75,8 @@ async def resolve_source(fetcher: Fetcher, url: str) -> ResolvedSource:
             return found
     sitemap = await _find_sitemap(fetcher, site)
     if sitemap is not None:
-        return replace(sitemap, title=_page_title(response.body))
+        title = _page_title(response.body)
+        return replace(sitemap, title=site_name(title, site) if title else None)
     raise DiscoveryError(
         f"no feed or sitemap found at {url}: the page names no feed, none of the usual feed "
         "paths answered with one, and robots.txt names no sitemap; add the feed URL directly",
@@ -79,6 +92,27 @@ def _page_title(html: bytes) -> str | None:
         return None
     names = root.xpath('//meta[@property="og:site_name"]/@content') or root.xpath("//title/text()")
     return str(names[0]).strip() or None if names else None
+
+
+def site_name(title: str, url: str | None = None) -> str:
+    """The site's own name in a page title: "Latest news | Pressline" → "Pressline".
+
+    The title is split at its separators; parts made only of section words ("Home",
+    "Latest news", "Top stories") are dropped, and "Welcome to" is taken off. Of the
+    parts left, the one that best matches the host of ``url`` wins, else the last
+    ("Page | Site" is the usual order); a title with no separator is kept whole.
+    """
+    parts = [re.sub(r"(?i)^welcome to\s+", "", p).strip() for p in _SEPARATORS.split(title)]
+    named = [p for p in parts if p and not set(p.lower().split()) <= _SECTION_WORDS]
+    if not named:
+        return title.strip()
+    host = re.sub(r"[^a-z0-9]", "", (urlsplit(url).hostname or "") if url else "")
+    return max(reversed(named), key=lambda p: _shared_with_host(p, host))
+
+
+def _shared_with_host(part: str, host: str) -> int:
+    squeezed = re.sub(r"[^a-z0-9]", "", part.lower())
+    return len(squeezed) if squeezed and squeezed in host else 0
 
 
 def _as_feed(response: FetchResponse, site_url: str | None = None) -> ResolvedSource | None:

@@ -9,10 +9,18 @@ of GDP" (2, ``percent``, "of GDP"), "$1.2 billion" (1.2e9, ``USD``), "€300m",
 "3.5%", "12 million people", "two-thirds of voters". A range ("3,000 to
 4,000", "between 3 and 5 percent") is one figure valued at its low end.
 
+A measure written as a word ("25 yards", "30 points", "10 times") is a
+unit: what it measures comes from the sentence (:mod:`.measured`), as for
+"41.2C" or "$14 million"; so does the noun after money or a percentage ("a
+$250,000 fine", "a 2.8 per cent discount", "$20 billion in farm products").
+
 Left out on purpose: years (a bare 1000–2100), dates ("25 May"), times
-("4:30", "10am"), ordinals ("89th"), page, flight and reference numbers,
-phone numbers, numbers with a leading zero, and scores or votes written as
-a falling pair ("2-1", "7–4").
+("4:30", "10am"), time frames ("over 18 months", "10 years ago", "the first
+half of 2020"), ordinals ("89th"), page, flight and reference numbers,
+numbers in a name or a model ("type 2", "Block 1B", "5500M", "802.11ax",
+"30fps"), phone numbers, numbers with a leading zero, scores or votes written
+as a falling pair ("2-1", "7–4"), and anything outside a line of prose (a
+table row, a heading, a list of ingredients).
 """
 
 from __future__ import annotations
@@ -80,7 +88,8 @@ _COUNT_STOPS = _set(
     "about after before while when where against each every out into along across near "
     "through between toward towards around amid despite during via down off onto within "
     "without because so if then also still just now only all some most both a year ago "
-    "overnight earlier later today yesterday tomorrow daily annually apiece"
+    "overnight earlier later today yesterday tomorrow daily annually apiece higher lower "
+    "one two three four five six seven eight nine ten eleven twelve dozen"
 )
 # Verbs that follow a counted noun in news copy ("people face", "runners took part").
 _COMMON_VERBS = _set(
@@ -90,12 +99,34 @@ _COMMON_VERBS = _set(
     "signed voted joined received receive earn earns paid pay pays use used"
 )
 _DETERMINERS = _set("the a an its their his her our this that these those")
+# Participles that follow money as a verb, not as what it buys ("had $20 billion done").
+_PARTICIPLES = _set("done gone made taken given seen known spent left set put held kept won")
+# Measures written as words: a figure in one says what it measures only in context.
+_MEASURES = _set(
+    "yard yards foot feet inch inches point points time times second seconds min mins "
+    "mile cm mm ml litre litres liter liters gallon gallons acre acres ounce ounces gram "
+    "grams fps kph gw mw kw gb tb mb hz ps tbsp tsp cup cups basis"
+)
+_DURATIONS = _set("hours days weeks months years minutes seconds min mins")
+# Words before a duration that make it a time frame, not a key figure ("over 18 months").
+_FRAME_BEFORE = _set(
+    "over within for during in after before since next past last following coming "
+    "previous first final"
+)
+_FRAME_SKIP = _set("the a more less than nearly about almost around just up to some only")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')]*(?:\s|$)")
+_FRAME_AFTER = re.compile(r"\s+(?:ago|later|earlier|old|before|after|from now)\b", re.I)
+_REFERENCE_NAMES = (
+    r"type|group|block|phase|stage|level|grade|class|category|version|series|model|tier|"
+    r"division|round|step|season|episode|volume|vol|part|act|track|lane|channel|district|"
+    r"ward|zone|exit|highway|interstate"
+)
 _PREPOSITIONS = frozenset({"of", "in", "on", "for"})
 _WEEKDAYS = _set("monday tuesday wednesday thursday friday saturday sunday")
 _REFERENCE = re.compile(
     r"\b(?:page|pages|p|pp|no|nos|number|reference|ref|flight|route|room|chapter|section|"
     r"article|call|phone|dial|tel|telephone|hotline|line|platform|gate|bus|code|"
-    r"aged|age|score|scored|at)\.?\s*$",
+    rf"aged|age|score|scored|at|{_REFERENCE_NAMES})\.?\s*$",
     re.IGNORECASE,
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
@@ -117,21 +148,56 @@ def _looks_like_phone(digits: str) -> bool:
 
 
 def _figure(text: str, m: re.Match[str], phones: list[tuple[int, int]]) -> Figure | None:
-    if _excluded(text, m, phones):
+    if _excluded(text, m, phones) or not _in_prose(text, m.start()):
         return None
     value = _number(m.group("num")) * MAGNITUDES.get((m.group("mag") or "").lower(), 1.0)
-    unit = _unit(m)
-    counts_span = _counts(text, m.end(), of_only=unit is not None)
-    if unit is None and counts_span is None and m.group("mag") is None:
-        return None  # a bare number says nothing on a story card
-    end = counts_span[1] if counts_span else m.end()
-    counts = text[counts_span[0] : counts_span[1]] if counts_span else None
-    if counts is None:
-        counts = measured(text, m.start())
+    unit, end = _unit(m), m.end()
+    if unit is None and m.group("mag") is None and (measure := _measure_word(text, end)):
+        unit, end = measure
     start = m.start("cur") if m.group("cur") else m.start("num")
     if m.group("between"):
         start = m.start()
-    return Figure(text[start:end], value, unit, counts, start, end)
+    if unit == "times" or (unit in _DURATIONS and _time_frame(text, start, end)):
+        return None  # "50 times the level": a ratio to something else; "over 18 months": when
+    counts_span = _counts(text, end, _after_mode(m, unit))
+    if unit is None and counts_span is None and m.group("mag") is None:
+        return None  # a bare number says nothing on a story card
+    if counts_span:
+        return Figure(text[start : counts_span[1]], value, unit, text[slice(*counts_span)], start,
+                      counts_span[1])  # fmt: skip
+    return Figure(text[start:end], value, unit, measured(text, start, unit), start, end)
+
+
+def _in_prose(text: str, pos: int) -> bool:
+    """Whether ``pos`` is in a sentence that ends on its line, not a table row or heading."""
+    end = text.find("\n", pos)
+    return _SENTENCE_END.search(text, pos, len(text) if end < 0 else end) is not None
+
+
+def _measure_word(text: str, pos: int) -> tuple[str, int] | None:
+    """ "25 yards", "9 basis points": a measure written as a word (not "yards of cable")."""
+    m = re.match(r"[ \t]?(basis points|[^\W\d_]+)\b(?![ \t]+of\b)", text[pos : pos + 40])
+    if m is None or m.group(1).lower().split()[0] not in _MEASURES:
+        return None
+    return m.group(1).lower(), pos + m.end()
+
+
+def _time_frame(text: str, start: int, end: int) -> bool:
+    """ "over 18 months", "within 12 months", "10 years ago": when, not how much."""
+    if _FRAME_AFTER.match(text, end):
+        return True
+    before = re.split(r"[.!?;:]\s", text[max(0, start - 40) : start])[-1]
+    for word in reversed(re.findall(r"[\w'’]+", before.lower())[-5:]):
+        if word not in _FRAME_SKIP:
+            return word in _FRAME_BEFORE
+    return False
+
+
+def _after_mode(m: re.Match[str], unit: str | None) -> str:
+    """What may follow a figure as what it counts: see :func:`_counts`."""
+    if m.group("cur") or unit in set(CURRENCIES.values()):
+        return "money"
+    return "noun" if unit in (None, "percent") else "of"
 
 
 def _number(raw: str) -> float:
@@ -154,7 +220,7 @@ def _excluded(text: str, m: re.Match[str], phones: list[tuple[int, int]]) -> boo
         return True
     if re.match(r"(?:st|nd|rd|th)\b|:\d|\s?[ap]\.?m\b|-year-old|\s?o['’]clock", after, re.I):
         return True
-    if _in_a_name(text, m) or _list_number(text, m):
+    if _in_a_name(text, m) or _list_number(text, m) or _model_number(text, m):
         return True
     if _is_year(m) or _is_date(text, m) or _is_score(m):
         return True
@@ -174,6 +240,14 @@ def _in_a_name(text: str, m: re.Match[str]) -> bool:
         return False
     ahead = before[: word.start()].rstrip()
     return bool(ahead) and ahead[-1] not in '.!?:\n"“'
+
+
+def _model_number(text: str, m: re.Match[str]) -> bool:
+    """ "5500M", "Block 1B", "802.11ax", "30fps", "4K": letters glued to a number, not a unit."""
+    if text[m.end() : m.end() + 1].isalpha():
+        return True
+    mag = m.group("mag")
+    return bool(mag) and not m.group("cur") and m.start("mag") == m.end("num")
 
 
 def _list_number(text: str, m: re.Match[str]) -> bool:
@@ -202,25 +276,29 @@ def _is_score(m: re.Match[str]) -> bool:
     return second is not None and _number(second) < _number(m.group("num"))
 
 
-def _counts(text: str, pos: int, of_only: bool = False) -> tuple[int, int] | None:
+def _counts(text: str, pos: int, mode: str = "noun") -> tuple[int, int] | None:
     """What the figure counts: the noun phrase after it, one preposition deep.
 
-    After a unit only an "of" phrase counts ("12 km of cycle lanes"): the
-    unit already says what a bare "6.2 metres" measures.
+    ``mode`` says what may follow: ``"of"`` only an "of" phrase, as after a
+    unit ("12 km of cycle lanes": the unit already says what a bare "6.2
+    metres" measures); ``"noun"`` a noun phrase ("400,000 residents", "a 40
+    percent wage increase"); ``"money"`` also one opened by "in"
+    ("$20 billion in farm products").
     """
-    if of_only and not re.match(r"\s+of\b", text[pos : pos + 4]):
+    if mode == "of" and not re.match(r"\s+of\b", text[pos : pos + 4]):
         return None
+    openers = {"of", "in"} if mode == "money" else {"of"}
     words: list[tuple[int, int]] = []
     preposition_used = False
     for w in _COUNT_WORD.finditer(text, pos):
-        if w.start() != pos or len(words) >= _MAX_COUNT_WORDS:
+        if w.start() != pos or len(words) >= _MAX_COUNT_WORDS or w.group(1)[0].isdigit():
             break
         word = w.group(1).lower()
         previous = text[words[-1][0] : words[-1][1]].lower() if words else ""
         if previous in _PREPOSITIONS and word in _DETERMINERS:
             pass
         elif word in _PREPOSITIONS:
-            if preposition_used or not (words or word == "of"):
+            if preposition_used or not (words or word in openers):
                 break
             preposition_used = True
         elif word in _COUNT_STOPS or not _is_noun_like(word, previous, preposition_used):
@@ -229,7 +307,9 @@ def _counts(text: str, pos: int, of_only: bool = False) -> tuple[int, int] | Non
         pos = w.end()
     while words and text[words[-1][0] : words[-1][1]].lower() in _PREPOSITIONS | _DETERMINERS:
         words.pop()
-    return (words[0][0], words[-1][1]) if words else None
+    if not words or text[words[-1][0] : words[-1][1]].lower() in {"one", "ones"}:
+        return None  # "12 of the best ones": ones of what?
+    return (words[0][0], words[-1][1])
 
 
 def _is_noun_like(word: str, previous: str, in_phrase: bool) -> bool:
@@ -238,7 +318,7 @@ def _is_noun_like(word: str, previous: str, in_phrase: bool) -> bool:
     "of protected cycle lanes" and "of extra spending" go on; "people were
     evacuated" and "runners took part" stop.
     """
-    if word in MONTHS or word in _WEEKDAYS or word in _COMMON_VERBS:
+    if word in MONTHS or word in _WEEKDAYS or word in _COMMON_VERBS or word in _PARTICIPLES:
         return False
     if word.endswith("ing"):
         return in_phrase
@@ -249,8 +329,12 @@ def _fractions(text: str) -> list[Figure]:
     found: list[Figure] = []
     for m in _FRACTION.finditer(text):
         counts = _counts(text, m.end(1))
-        end = counts[1] if counts else m.end()
+        if counts is None or not _in_prose(text, m.start()):
+            continue  # "half of 2020", "the first half of next year": when, not how much
         value = FRACTIONS[m.group(1).lower()]
-        what = text[m.end(1) + 1 : end].strip() or None
-        found.append(Figure(text[m.start() : end], value, "fraction", what, m.start(), end))
+        what: str | None = text[m.end(1) + 1 : counts[1]].strip()
+        if what and what.split()[-1].lower() in _MEASURES:  # "a quarter of a percentage point"
+            what = measured(text, m.start(), "fraction")
+        found.append(Figure(text[m.start() : counts[1]], value, "fraction", what, m.start(),
+                            counts[1]))  # fmt: skip
     return found

@@ -25,10 +25,16 @@ from .sentences import split_sentences
 __all__ = ["summarize", "summarize_articles"]
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*")
-_FIRST_PERSON = re.compile(r"(?<![\w'’])(?:I|I['’](?:m|ve|d|ll)|me|my|mine|myself)(?![\w'’])")
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’])(?:I|I['’](?:m|ve|d|ll)|me|my|mine|myself|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|us|"
+    r"[Oo]ur|ours|ourselves)(?![\w'’])"
+)
 _QUOTED = re.compile(r"[\"“«„‘][^\"”»“‘’]*[\"”»“’]")
+# A pronoun opening the sentence, or its main clause after a short opening phrase
+# ("Over eleven days, they used it …", "For 77 minutes last night, this looked like …").
 _PRONOUN_OPENING = re.compile(
-    r"[\"“‘']?(?:He|She|It|They|His|Her|Its|Their|This|These|Those|Him|Them)\b"
+    r"[\"“‘']?(?:[^,;:\"“”]{1,60},\s+)?(?i:he|she|it|they|his|her|its|their|this|these|those|"
+    r"him|them)\b"
 )
 _MIN_WORDS = 6  # shorter lines are headlines, datelines and captions
 _MAX_WORDS = 60  # longer "sentences" are lists and run-on captions
@@ -81,7 +87,7 @@ def _candidates(text: str, article: str) -> list[_Candidate]:
 
 
 def _first_person(sentence: str) -> bool:
-    """A blogger's "I have read …": first person singular outside quotes."""
+    """A blogger's "I have read …", a fan's "We waited 41 years": first person outside quotes."""
     return bool(_FIRST_PERSON.search(_QUOTED.sub(" ", sentence)))
 
 

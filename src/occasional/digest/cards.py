@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..types import Article, DigestItem, DigestSource, Entity, Figure, Quote, SummarySentence
@@ -76,9 +76,25 @@ def card_quotes(
                 continue
             shown.append(bag)
             found.append((quote, article_id))
-    # Attributed quotes first; the sort is stable, so text order holds within each group.
-    found.sort(key=lambda pair: pair[0].speaker is None)
-    return tuple(found[:most])
+    return tuple(sorted(found, key=_speaker_order(found))[:most])
+
+
+def _speaker_order(
+    found: list[tuple[Quote, str]],
+) -> Callable[[tuple[Quote, str]], tuple[int, int]]:
+    """Attributed quotes first, each speaker's first quote before anyone's second.
+
+    A speaker's next quote usually goes on from the first ("… by any standard" then
+    "But it is not exceptional any more …"): it may follow, but not crowd out another
+    speaker. The sort is stable, so text order holds within each group.
+    """
+    turn: dict[int, int] = {}
+    said: Counter[str] = Counter()
+    for quote, _ in found:
+        if quote.speaker is not None:
+            turn[id(quote)] = said[quote.speaker]
+            said[quote.speaker] += 1
+    return lambda pair: (pair[0].speaker is None, turn.get(id(pair[0]), 0))
 
 
 def _whole_clause(text: str, words: list[str]) -> bool:

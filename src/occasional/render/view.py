@@ -105,9 +105,10 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _figure(figure: Figure) -> str:
-    # The phrase as written usually says what is counted; add it only when not.
+    # The phrase as written usually says what is counted ("54,000 dockworkers"); when it
+    # does not, the label follows a dash: "4.25% — the key rate".
     if figure.counts and figure.counts.lower() not in figure.text.lower():
-        return f"{figure.text} ({figure.counts})"
+        return f"{figure.text} — {figure.counts}"
     return figure.text
 
 
