@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from occasional.exceptions import InputError
+from occasional.stories import scoring
 from occasional.stories.build import build_stories
 from occasional.stories.cluster import StoryOverride, cluster_stories, story_id
 from occasional.stories.single_pass import Clusterer, ClusterOptions, features
@@ -159,9 +160,8 @@ def test_candidates_come_from_the_index_not_all_stories() -> None:
         clusterer.add(features(f"Topic{i} alpha{i} beta{i}", f"gamma{i} delta{i}", None))
     probe = features("Topic7 alpha7", "gamma7", None)
     vocab = set(probe.terms) | probe.keys
-    clusterer._df.update(vocab)  # counted, as add() counts a doc before looking it up
-    clusterer._seen += 1
-    assert clusterer._candidates(clusterer._lookup(vocab)) == [7]
+    clusterer.terms.count(vocab)  # counted, as add() counts a doc before looking it up
+    assert clusterer.terms.candidates(clusterer.terms.lookup(vocab)) == [7]
 
 
 def test_undated_docs_cluster_and_sort_after_dated_ones() -> None:
@@ -277,7 +277,7 @@ def _moved_by_sweep(**options: float) -> tuple[int, int]:
         for title, text in _overlapping_reports(seed):
             clusterer.add(features(title, text, None))
         added = list(clusterer.labels)
-        settled = list(clusterer._settled)
+        settled = list(clusterer.settled)
         clusterer.refine()
         for was, now, fixed in zip(added, clusterer.labels, settled, strict=True):
             moved += was != now
@@ -323,10 +323,13 @@ def test_time_counts_from_the_nearest_end_of_a_storys_span() -> None:
     title, text = EVENTS["quake"][0]
     story = clusterer.add(features(title, text, T0))
     clusterer.add(features(*EVENTS["quake"][1], T0 + timedelta(days=6)), force=story)
-    inside = clusterer._probe(features(*EVENTS["quake"][2], T0 + timedelta(days=3)))
-    undated = clusterer._probe(features(*EVENTS["quake"][2], None))
-    after = clusterer._probe(features(*EVENTS["quake"][2], T0 + timedelta(days=8)))
-    scores = [clusterer._score(p, clusterer._stories[story]) for p in (inside, undated, after)]
+    inside = clusterer.terms.probe(features(*EVENTS["quake"][2], T0 + timedelta(days=3)))
+    undated = clusterer.terms.probe(features(*EVENTS["quake"][2], None))
+    after = clusterer.terms.probe(features(*EVENTS["quake"][2], T0 + timedelta(days=8)))
+    scores = [
+        scoring.score(clusterer.options, p, clusterer.stories[story])
+        for p in (inside, undated, after)
+    ]
     assert scores[0] == pytest.approx(scores[1]) and scores[0] > 0.15
     assert 0.0 < scores[2] < scores[0] / 2  # two days after its last report
 
@@ -367,11 +370,11 @@ def test_a_shared_figure_alone_is_no_evidence_of_one_event() -> None:
             T0,
         )
     )
-    keys = clusterer._stories[story].keys
+    keys = clusterer.stories[story].keys
 
     def overlap(title: str, text: str) -> float:
-        probe = clusterer._probe(features(title, text, None))
-        return clusterer._overlap(probe, keys, 1)
+        probe = clusterer.terms.probe(features(title, text, None))
+        return scoring.overlap(clusterer.options, probe, keys, 1)
 
     # Only "1.4" is shared: unrelated reports share round figures by chance.
     assert overlap("Council weighs closing libraries", "Carrow Valley may save $1.4 million.") == 0
@@ -388,6 +391,6 @@ def test_a_small_story_folds_into_a_bigger_one_of_its_event() -> None:
     two, three = clusterer.new_story(), clusterer.new_story()
     for i, (title, text) in enumerate(reports):
         clusterer.add(features(title, text, T0 + timedelta(hours=i)), force=two if i < 2 else three)
-    clusterer._forced = [False] * len(reports)  # as if the pass had put them there
+    clusterer.forced = [False] * len(reports)  # as if the pass had put them there
     clusterer.refine()
     assert set(clusterer.labels) == {three}

@@ -177,7 +177,7 @@ def test_a_quiet_day_follows_the_profile_rule(polled_engine: Engine, tmp_path: P
             if not polled_engine.digest(f"q-{rule}").items:
                 break
         for _ in range(3):
-            asyncio.run(server.send_scheduled(polled_engine.profile(f"q-{rule}")))
+            asyncio.run(server.scheduler.send_scheduled(polled_engine.profile(f"q-{rule}")))
         kept = polled_engine.storage.digests(f"q-{rule}", limit=10)
         assert sum(1 for d in kept if d.sent) == sends, rule
     assert any("quiet day" in line for line in logged)
@@ -199,7 +199,7 @@ def test_the_log_names_failing_sources(tmp_path: Path) -> None:
         server = Server(engine, host="127.0.0.1", port=0, log=logged.append)
 
         async def one_poll() -> None:
-            task = asyncio.create_task(server.poll_loop())
+            task = asyncio.create_task(server.scheduler.poll_loop())
             for _ in range(300):
                 if any(dead in line for line in logged):
                     break

@@ -17,7 +17,7 @@ from .copies import CopyGroups, copy_groups, find_copies
 from .evaluate import bcubed, pairwise
 from .fingerprint import CopyThresholds
 from .jsonl import read_docs
-from .single_pass import ClusterOptions
+from .options import ClusterOptions
 from .urls import canonicalize_url
 
 __all__ = [

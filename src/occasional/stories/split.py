@@ -1,6 +1,6 @@
 """Splitting a story that holds two events: local weights, bisection, evidence.
 
-Called by :meth:`occasional.stories.single_pass.Clusterer.refine` once the
+Called by :func:`occasional.stories.refine.refine` once the
 single pass is done. The pass joins docs generously, so every report of an
 event lands in one story; two events of the same kind (two quakes, two hosts
 named for the same show, two players arrested) share so many words that
