@@ -105,3 +105,26 @@ def test_the_subject_named_in_full_beats_an_object_of_known_gender() -> None:
         "“We need someone who is battle tested,” he said."
     )
     assert _speakers(text) == ["Marty Walsh"]
+
+
+def test_a_name_inside_anothers_role_is_not_the_subject() -> None:
+    # "Harbour Rangers" reads as a person by its capitals; here it only says whose manager she is.
+    text = (
+        "Harbour Rangers won the final on Sunday.\n\n"
+        "Harbour Rangers manager Tessa Moorcroft, who joined in May, became the first coach"
+        " to win it.\n\n"
+        "“These players never give up on anything,” she said."
+    )
+    assert _speakers(text) == ["Tessa Moorcroft"]
+
+
+def test_a_name_after_a_described_source_is_the_speaker() -> None:
+    text = "“You cannot treat what you cannot diagnose,” said its chief executive, Wendy Marlowe."
+    quote = find_quotes(text)[0]
+    assert (quote.speaker, quote.role) == ("Wendy Marlowe", "its chief executive")
+
+
+def test_a_list_after_a_named_source_keeps_the_first_name() -> None:
+    text = "“We start on Monday,” said Ada Brennick, a spokeswoman for the council."
+    quote = find_quotes(text)[0]
+    assert (quote.speaker, quote.role) == ("Ada Brennick", "a spokeswoman for the council")

@@ -215,7 +215,8 @@ def phrase_after(text: str, verb_end: int, ceiling: int) -> Phrase | None:
     last = _walk_forward(toks, i)
     if last is None:
         return None
-    role = _apposition(toks, last + 1)
+    described = text[toks[i][0]].islower()
+    role = _apposition(toks, last + 1, text if described else None)
     return Phrase(toks[i][0], toks[last][1], role)
 
 
@@ -247,12 +248,18 @@ def _walk_forward(toks: list[Token], first: int) -> int | None:
     return last
 
 
-def _apposition(toks: list[Token], i: int) -> tuple[int, int] | None:
-    """ "…, a spokeswoman for the campaign" after a name: its role."""
+def _apposition(toks: list[Token], i: int, described: str | None = None) -> tuple[int, int] | None:
+    """ "…, a spokeswoman for the campaign" after a name: its role.
+
+    After a described source (``described`` is then the text: "said its chief
+    executive, Fiona Aldous") the apposition may be the name itself; the
+    caller reads which is which.
+    """
     if i >= len(toks) or toks[i][2] != "," or i + 1 >= len(toks):
         return None
     head = toks[i + 1][2]
-    if head not in DETERMINERS and head not in ROLE_WORDS:
+    named = described is not None and described[toks[i + 1][0]].isupper()
+    if head not in DETERMINERS and head not in ROLE_WORDS and not named:
         return None
     last = _walk_forward(toks, i + 1)
     return (toks[i + 1][0], toks[last][1]) if last is not None else None

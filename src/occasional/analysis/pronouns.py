@@ -141,11 +141,27 @@ def _group(sources: Sources, word: str, pos: int) -> Source | None:
 
 
 def _mentions(sources: Sources, start: int, stop: int) -> list[Mention]:
+    """The mentions in ``[start, stop)`` outside quotes, less those inside a role.
+
+    In "Redhill manager Fiona Grady" the team's name is part of her role, not
+    a person of its own who could be the sentence's subject.
+    """
     names = sources.names
     found = []
-    for m in names.mentions[names.first_from(start) :]:
+    mentions = names.mentions[names.first_from(start) :]
+    for number, m in enumerate(mentions):
         if m.start >= stop:
             break
-        if sources.outside_quotes(m.start):
+        following = mentions[number + 1] if number + 1 < len(mentions) else None
+        if sources.outside_quotes(m.start) and not _in_role(sources.text, m, following):
             found.append(m)
     return found
+
+
+def _in_role(text: str, mention: Mention, following: Mention | None) -> bool:
+    """Whether ``mention`` is a word of the role that ``following`` carries."""
+    if following is None or not following.role:
+        return False
+    gap = text[mention.end : following.start]
+    words = text[mention.start : mention.end].lower()
+    return len(gap) <= len(following.role) + 2 and words in following.role.lower()

@@ -49,7 +49,10 @@ class Figure:
 
     ``text`` is the phrase as written ("54,000 US military personnel"),
     ``value`` the number (54000.0), ``unit`` e.g. ``"percent"``, ``"USD"`` or
-    ``None``, ``counts`` what is counted ("US military personnel in Japan").
+    ``None``, ``counts`` what is counted ("US military personnel in Japan"),
+    either as written after the number (then part of ``text``) or as a short
+    label read from the sentence ("the key rate", "fall in Quillpay"); ``None``
+    when the sentence does not say, and then a story card leaves it out.
     """
 
     text: str
