@@ -220,3 +220,56 @@ def test_pages_over_processes_are_extracted_as_in_one(
         alone = {(a.url, a.extraction) for a in engine.articles(limit=10_000)}
     assert report.pages and here == alone
     assert Counter(p.how for p in report.pages)["extracted"] > 0
+
+
+# --- a slow commit does not hold the network back -------------------------------------
+
+
+class _SlowCommits:
+    """A storage whose first batch waits until the farm has served ``wanted`` requests."""
+
+    def __init__(self, storage: Any, farm: Farm, wanted: int) -> None:
+        self._storage, self._farm, self._wanted = storage, farm, wanted
+        self.served_before_first_commit: int | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+    def record_polls(self, polls: Any) -> Any:
+        if self.served_before_first_commit is None:
+            for _ in range(100):  # at most about 10 s
+                if self._farm.stats()["requests"] >= self._wanted:
+                    break
+                time.sleep(0.1)
+            self.served_before_first_commit = int(self._farm.stats()["requests"])
+        return self._storage.record_polls(polls)
+
+
+def test_a_hosts_next_poll_starts_while_the_last_waits_for_its_commit(tmp_path: Path) -> None:
+    import asyncio
+    import random
+
+    from occasional.fetch.client import Fetcher
+    from occasional.pipeline import PollContext, poll_sources
+
+    overrides = _overrides(1) | {"fetch": {"allow_networks": ["127.0.0.0/8"], "per_host": 1}}
+    with (
+        run_farm(FarmSpec(feeds=4, hosts=1, items=1, latency=0.05)) as one_host,
+        make_engine(home=tmp_path, overrides=overrides) as engine,
+    ):
+        engine.import_opml(one_host.opml())
+        one_host.reset()
+        slow = _SlowCommits(engine.storage, one_host, wanted=4)
+
+        async def cycle() -> Any:
+            async with Fetcher(engine.config.fetch) as fetcher:
+                ctx = PollContext(slow, fetcher, engine.config, datetime.now(UTC), random.Random(1))  # type: ignore[arg-type]
+                return await poll_sources(ctx, engine.sources())
+
+        report = asyncio.run(cycle())
+        stats = one_host.stats()
+    assert Counter(r.status for r in report.sources) == {"ok": 4}
+    # One slot on the host: all four were fetched, one after another, before the first
+    # batch was committed; holding the slot until the commit would have served one.
+    assert slow.served_before_first_commit == 4
+    assert stats["max_in_flight"] == 1
