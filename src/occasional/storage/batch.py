@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
@@ -32,12 +31,6 @@ __all__ = ["BatchWriter"]
 log = logging.getLogger(__name__)
 
 _Waiting = tuple[PollWrite, "asyncio.Future[list[str]]"]
-
-# Seconds a thread holds the GIL before another that waits gets it (Python's
-# default is 0.005). The commit thread gives the GIL up at every row SQLite
-# steps through and, while the event loop was busy, got it back only after the
-# loop's whole slice: a batch of 2,000 rows could take seconds of waiting.
-_SWITCH_INTERVAL = 0.0005
 
 
 class BatchWriter:
@@ -57,11 +50,8 @@ class BatchWriter:
         self._timer: asyncio.TimerHandle | None = None
         self._closing = False
         self._task: asyncio.Task[None] | None = None
-        self._switch = sys.getswitchinterval()
 
     async def __aenter__(self) -> Self:
-        self._switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch, _SWITCH_INTERVAL))
         self._task = asyncio.create_task(self._run())
         return self
 
@@ -73,11 +63,8 @@ class BatchWriter:
     ) -> None:
         self._closing = True
         self._wake.set()
-        try:
-            if self._task is not None:
-                await self._task
-        finally:
-            sys.setswitchinterval(self._switch)
+        if self._task is not None:
+            await self._task
 
     async def write(self, poll: PollWrite) -> list[str]:
         """Queue ``poll``; returns its new article ids once its batch is committed.
