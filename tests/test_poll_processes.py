@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import threading
 import time
@@ -165,6 +166,8 @@ def test_a_process_that_dies_leaves_its_sources_reported_and_the_others_stored(
         real(kind, job, items, connection)
 
     monkeypatch.setattr(processes, "_child", dies_if_even)
+    # Forked, so the child runs the function above (a fork server would need it by name).
+    monkeypatch.setattr(processes, "_context", lambda: multiprocessing.get_context("fork"))
     with make_engine(home=tmp_path, overrides=_overrides(2)) as engine:
         engine.import_opml(farm.opml())
         report = engine.poll(everything=True, stories=False)
