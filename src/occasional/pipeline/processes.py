@@ -316,4 +316,7 @@ def _context() -> ForkContext | ForkServerContext:
     # Forking copies every thread's locks as they are; only a lone thread forks safely.
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver")
+    server = multiprocessing.get_context("forkserver")
+    # The server imports this module once; each process it forks starts warm.
+    server.set_forkserver_preload([__name__])
+    return server
