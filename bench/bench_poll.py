@@ -5,10 +5,12 @@ feeds of 10 entries over H loopback addresses (127.0.0.x), each answer delayed
 by --latency seconds, with ETags. The feeds are imported from an OPML file that
 lists them host by host, as exports do. Each repeat, on a fresh home:
 
-- ours: ``occasional poll --all`` as a subprocess, twice: the full cycle (every
-  answer a 200 with a body) and the all-304 cycle. Its start-up (interpreter,
+- ours: ``occasional poll --all`` as a subprocess (``poll.jobs`` from --jobs,
+  0 by default: a process per CPU core), twice: the full cycle (every answer a
+  200 with a body) and the all-304 cycle. Its start-up (interpreter,
   imports, opening the database: ``occasional sources --tag none``) is timed
-  separately and subtracted. CPU time is the child's user + system time.
+  separately and subtracted. CPU time is the child's user + system time, its
+  poll processes included.
 - the anchor: a plain aiohttp + feedparser loop in this process with the same
   limits (--concurrency in all, --per-host to one host), storing nothing.
 
@@ -110,6 +112,7 @@ def cli_env(args: argparse.Namespace, extra: dict[str, str] | None = None) -> di
             "OCCASIONAL_ALLOW_NETWORKS": "127.0.0.0/8",
             "OCCASIONAL_FETCH_CONCURRENCY": str(args.concurrency),
             "OCCASIONAL_FETCH_PER_HOST": str(args.per_host),
+            "OCCASIONAL_POLL_JOBS": str(args.jobs),
             # The farm's entries have no links, hence no pages; say so rather than rely on it.
             "OCCASIONAL_ARTICLES_FETCH_FULL": "false",
             "COLUMNS": "120",
@@ -158,6 +161,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1000)
     parser.add_argument("--per-host", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="poll.jobs: processes (0: one per CPU core)."
+    )
     parser.add_argument("--no-anchor", action="store_true", help="Skip the plain loop (100k runs).")
     args = parser.parse_args()
     spec = FarmSpec(feeds=args.feeds, hosts=args.hosts, latency=args.latency)
@@ -188,7 +194,7 @@ def main() -> None:
     print(
         f"{args.feeds} feeds on {args.hosts} hosts, listed host by host, "
         f"{args.latency * 1000:.0f} ms latency, {args.concurrency} at once, "
-        f"{args.per_host} per host; median (range) of {args.repeat}"
+        f"{args.per_host} per host, poll.jobs {args.jobs}; median (range) of {args.repeat}"
     )
     print(f"{'cycle':<10}{'plain aiohttp+feedparser':>28}{'occasional poll --all':>28}{'ratio':>8}")
     for cycle in ("full", "304"):

@@ -581,21 +581,22 @@ def test_pages_of_disabled_sources_wait(store: SqlStorage) -> None:
     assert pending(store) == []
 
 
-def test_pages_never_fetched_before_revision_0002_become_due(database_url: str) -> None:
+def _old_database(database_url: str, revision: str) -> None:
+    """A database at ``revision``, holding :func:`_old_rows`."""
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
     from occasional.storage.migrate import _script
 
     if database_url.startswith("sqlite"):
-        Path(make_url(database_url).database or "").parent.mkdir(parents=True)
+        Path(make_url(database_url).database or "").parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(database_url)
     script = _script()
     with engine.begin() as connection:
         context = MigrationContext.configure(
             connection,
             opts={
-                "fn": lambda revision, _context: script._upgrade_revs("0001", revision),
+                "fn": lambda rev, _context: script._upgrade_revs(revision, rev),
                 "transactional_ddl": True,
                 "script": script,
             },
@@ -604,6 +605,32 @@ def test_pages_never_fetched_before_revision_0002_become_due(database_url: str) 
             context.run_migrations()
         _old_rows(connection)
     engine.dispose()
+
+
+def test_sqlite_search_finds_articles_indexed_before_and_after_revision_0006(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    _old_database(url, "0003")  # its rows indexed by the per-row trigger
+    store = open_storage(url)
+    source = store.get_source("s1")
+    store.upsert_articles(batch(source, 30))  # indexed a batch at a time
+    store.upsert_articles([replace(intent(source, "3"), title="Renamed")])
+    store.upsert_articles(batch(source, 30))  # the same titles again: nothing re-indexed
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        rows = connection.exec_driver_sql("SELECT count(*) FROM articles_fts").scalar()
+    assert rows == 5 + 30
+    assert [a.id for a in store.search("a2")] == ["a2"]
+    assert [a.id for a in store.search("article 7")] == [intent(source, "7").id]
+    assert store.search("renamed") == []  # the feed's title came back unchanged
+    store.close()
+
+
+def test_pages_never_fetched_before_revision_0002_become_due(database_url: str) -> None:
+    _old_database(database_url, "0001")
     store = open_storage(database_url)
     try:
         urls = [a.url for a in store.due_pages(NOW, since=NOW - timedelta(days=1), limit=10)]

@@ -79,6 +79,17 @@ def _as_before_users(home: Path) -> None:
         for column in ("for_delivery", "attempts", "last_attempt", "last_error", "delivered",
                        "given_up"):  # fmt: skip
             connection.execute(text(f"ALTER TABLE digests DROP COLUMN {column}"))
+        # The search triggers of 0001, which 0006 changed.
+        index = "INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text)"
+        unindex = (
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.seq, old.title, old.text)"
+        )
+        on_update = "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles"
+        on_insert = "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles"
+        connection.execute(text("DROP TRIGGER articles_fts_update"))
+        connection.execute(text(f"{on_update} BEGIN {unindex}; {index}; END"))
+        connection.execute(text(f"{on_insert} BEGIN {index}; END"))
         connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     engine.dispose()
 

@@ -357,9 +357,17 @@ def export_opml(ctx: click.Context) -> None:
     is_flag=True,
     help="Hand the work to `occasional worker` processes and wait for them (PostgreSQL only).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0, max=256),
+    help="Processes to share the sources out to, by host (default poll.jobs; 0: one per "
+    "CPU core). Ignored with --queue.",
+)
 @click.pass_context
 @user_errors
-def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> None:
+def poll(
+    ctx: click.Context, everything: bool, as_json: bool, queued: bool, jobs: int | None
+) -> None:
     """Fetch due sources, the article pages that are due (new or to retry), update stories.
 
     Up to 40 sources get a row each; more get a summary and the failing ones.
@@ -367,7 +375,9 @@ def poll(ctx: click.Context, everything: bool, as_json: bool, queued: bool) -> N
     engine = _engine(ctx)
     started = time.monotonic()
     with _progress("polling", not as_json) as (advance, total):
-        report = engine.poll(everything=everything, progress=advance, on_total=total, queue=queued)
+        report = engine.poll(
+            everything=everything, progress=advance, on_total=total, queue=queued, jobs=jobs
+        )
     if as_json:
         for result in report.sources:
             _print_json(poll_result_json(result))

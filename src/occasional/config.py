@@ -92,6 +92,12 @@ class PollSettings(BaseModel):
     max_entries: int = Field(
         1000, ge=1, description="Entries read from one feed per poll, newest first."
     )
+    jobs: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Processes one poll shares its sources out to, by host; 0: one per CPU core.",
+    )
 
 
 class ArticleSettings(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,10 +38,11 @@ from .pipeline import (
     poll_cycle,
     refresh_stories,
 )
+from .pipeline.processes import CycleJob, cpu_count, poll_cycle_in_processes
 from .resolve import ResolvedSource, resolve_source
 from .scope import UserScope
 from .sources import parse_opml, write_opml
-from .storage import open_storage
+from .storage import open_storage, shared_between_processes
 from .storage.accounts import User
 from .storage.base import Storage
 from .types import Article, ExtractedPage, Source, SourceSettings, Story
@@ -216,6 +218,7 @@ class Engine(DigestMethods, Upkeep, Accounts):
         progress: Progress | None = None,
         on_total: Callable[[int], None] | None = None,
         queue: bool = False,
+        jobs: int | None = None,
     ) -> PollReport:
         """Poll due sources (or all enabled ones), fetch the pages that are due (new ones
         and earlier ones waiting to be retried), update stories; all sources and pages
@@ -227,6 +230,10 @@ class Engine(DigestMethods, Upkeep, Accounts):
         the window (seconds for tens of thousands of articles). With ``queue`` the
         work goes to the task queue's workers (PostgreSQL only) and this waits for
         them; raises QueueError when they cannot be reached.
+
+        ``jobs`` (default ``poll.jobs``; 0: one per CPU core) is how many processes
+        share the sources (and then the pages) out by host; an in-memory database,
+        and a poll of fewer than a hundred, stay in this process.
         """
         get_extractor(self.config.articles.extractor)
         now = self.clock()
@@ -240,7 +247,7 @@ class Engine(DigestMethods, Upkeep, Accounts):
                 self.config, self.storage, sources, now, **options
             )
             return queued
-        report = asyncio.run(self._poll(sources, now, progress, on_total))
+        report = self._poll_here(sources, now, jobs, progress, on_total)
         self._prune(now)
         if stories and _changed(report):
             refresh_stories(self.storage, self.config, self.clock())
@@ -249,6 +256,27 @@ class Engine(DigestMethods, Upkeep, Accounts):
     def _prune(self, now: datetime) -> None:
         """Drop fetched HTML past its retention; the extracted text stays."""
         self.storage.prune_html(now - timedelta(days=self.config.articles.keep_html_days))
+
+    def _poll_here(
+        self,
+        sources: Sequence[Source],
+        now: datetime,
+        jobs: int | None,
+        progress: Progress | None,
+        on_total: Callable[[int], None] | None,
+    ) -> PollReport:
+        processes = self._processes(jobs)
+        if processes <= 1:
+            return asyncio.run(self._poll(sources, now, progress, on_total))
+        deadline = time.monotonic() + self.config.poll.deadline
+        job = CycleJob(self.config, now, deadline, self._rng.getrandbits(62))
+        return poll_cycle_in_processes(self.storage, job, sources, processes, progress, on_total)
+
+    def _processes(self, jobs: int | None) -> int:
+        if not shared_between_processes(self.config.database):
+            return 1  # another process would open a database of its own
+        wanted = self.config.poll.jobs if jobs is None else jobs
+        return wanted or cpu_count()
 
     async def _poll(
         self,

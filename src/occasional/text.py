@@ -40,6 +40,8 @@ def html_to_text(html: str) -> str:
 
 
 def _tidy(text: str) -> str:
+    if "\n" not in text:  # most feed summaries: one line, nothing to keep apart
+        return _BLANKS.sub(" ", text).strip()
     lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 

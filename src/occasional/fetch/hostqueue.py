@@ -15,7 +15,8 @@ next source of the next host that has a slot to spare::
 It only decides the order: the Fetcher still enforces ``fetch.per_host`` and
 Crawl-delay on every request, so politeness is exactly what it was. Never
 raises. :func:`interleave` gives the same round-robin order as a flat list,
-for callers that hand sources to someone else (the task queue).
+for callers that hand sources to someone else (the task queue), and
+:func:`split_by_host` shares them out between processes, a host in one share only.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Generic, TypeVar
 
 from yarl import URL
 
-__all__ = ["HostQueue", "host_of", "interleave"]
+__all__ = ["HostQueue", "host_of", "interleave", "split_by_host"]
 
 T = TypeVar("T")
 
@@ -59,6 +60,16 @@ def interleave(items: Iterable[T], host: Callable[[T], str]) -> Iterator[T]:
         yield queue.popleft()
         if queue:
             queues.append(queue)
+
+
+def split_by_host(items: Iterable[T], host: Callable[[T], str], parts: int) -> list[list[T]]:
+    """``items`` in at most ``parts`` non-empty shares of about equal size, all of a
+    host's items in one share (in their order), so per-host limits kept by each share
+    hold for the whole. Largest hosts first, each to the smallest share so far."""
+    shares: list[list[T]] = [[] for _ in range(max(1, parts))]
+    for queue in sorted(_group(items, host).values(), key=len, reverse=True):
+        min(shares, key=len).extend(queue)
+    return [share for share in shares if share]
 
 
 class HostQueue(Generic[T]):

@@ -22,6 +22,10 @@ storage). One poll cycle, drawn as shell pseudocode::
     storage set_copies  $(find_copies $(window))               # pure
     storage set_stories $(cluster_stories $(window) --previous) # pure
 
+With ``poll.jobs`` above one, :mod:`occasional.pipeline.processes` runs each of the
+two loops over shares of the sources (then of the pages) split by host, a process
+per share, and gathers one report.
+
 Polls are committed in batches, each its own transaction, so a crash mid-poll
 loses nothing already committed (the sources of an unfinished batch are simply
 polled again). A stored entry's page stays due until it is stored or given up,

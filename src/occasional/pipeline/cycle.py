@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from ..config import Config
 from ..exceptions import describe
+from ..storage.base import Storage
 from ..types import Article, Source
 from .pages import fetch_pages
 from .poll import PageResult, PollContext, PollReport, SourceResult, poll_sources
 
-__all__ = ["poll_cycle"]
+__all__ = ["due_pages", "fetch_pages_until", "poll_cycle", "poll_sources_until"]
 
 Progress = Callable[[int], None]
 
@@ -46,17 +48,40 @@ async def poll_cycle(
     deadline = asyncio.get_running_loop().time() + ctx.config.poll.deadline
     if on_total:
         on_total(len(sources))
-    if await _until(deadline, poll_sources(ctx, sources, progress, report)):
-        _cut_sources(ctx, sources, report)
+    await poll_sources_until(ctx, sources, deadline, progress, report)
     if asyncio.get_running_loop().time() >= deadline:
         return report
-    articles = _due_pages(ctx, report)
+    articles = due_pages(ctx.storage, ctx.config, ctx.now, report)
     if on_total:
         on_total(len(sources) + len(articles))
+    await fetch_pages_until(ctx, articles, deadline, progress, report)
+    return report
+
+
+async def poll_sources_until(
+    ctx: PollContext,
+    sources: Sequence[Source],
+    deadline: float,
+    progress: Progress | None,
+    report: PollReport,
+) -> None:
+    """:func:`poll_sources` until ``deadline`` (on the event loop's clock, which is
+    :func:`time.monotonic`); the sources it did not reach are reported as cut."""
+    if await _until(deadline, poll_sources(ctx, sources, progress, report)):
+        _cut_sources(ctx, sources, report)
+
+
+async def fetch_pages_until(
+    ctx: PollContext,
+    articles: Sequence[Article],
+    deadline: float,
+    progress: Progress | None,
+    report: PollReport,
+) -> None:
+    """:func:`fetch_pages` until ``deadline``; the pages it did not reach are reported as cut."""
     started = len(report.pages)
     if await _until(deadline, fetch_pages(ctx, articles, progress, report.pages)):
         _cut_pages(ctx, [a.id for a in articles], report, started)
-    return report
 
 
 async def _until(deadline: float, work: Awaitable[object]) -> bool:
@@ -71,10 +96,12 @@ async def _until(deadline: float, work: Awaitable[object]) -> bool:
     return False
 
 
-def _due_pages(ctx: PollContext, report: PollReport) -> list[Article]:
-    since = ctx.now - timedelta(days=ctx.config.stories.window_days)
+def due_pages(storage: Storage, config: Config, now: datetime, report: PollReport) -> list[Article]:
+    """The pages due now, at most ``articles.pages_per_poll``; a failure to list them is
+    reported as the pages' error (and none are returned)."""
+    since = now - timedelta(days=config.stories.window_days)
     try:
-        return ctx.storage.due_pages(ctx.now, since=since, limit=ctx.config.articles.pages_per_poll)
+        return storage.due_pages(now, since=since, limit=config.articles.pages_per_poll)
     except Exception as exc:  # the sources are stored; their pages wait for the next poll
         report.pages.append(PageResult("", "error", f"could not list due pages: {describe(exc)}"))
         return []

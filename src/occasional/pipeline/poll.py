@@ -230,12 +230,18 @@ def _outcome(read: _Read, new_entries: int) -> PollOutcome:
     return outcome
 
 
-async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> SourceResult:
+async def poll_one(
+    ctx: PollContext, source: Source, writer: BatchWriter, read: Callable[[], None] | None = None
+) -> SourceResult:
     """Poll one source and store, in ``writer``'s next batch, what it gave and when to
     poll it next. Never raises but for cancellation: whatever goes wrong is stored
-    as this source's error where it can be, and always reported in the result."""
+    as this source's error where it can be, and always reported in the result.
+
+    ``read`` is called once the source's answer is in (fetched and parsed, or failed),
+    before the poll waits for its batch: the caller may start the host's next poll.
+    """
     try:
-        return await _poll_one(ctx, source, writer)
+        return await _poll_one(ctx, source, writer, read)
     except Exception as exc:  # see the docstring: one source never stops the others
         log.debug("polling %s failed unexpectedly", source.url, exc_info=True)
         error = f"not stored: {exc}" if isinstance(exc, OccasionalError) else describe(exc)
@@ -243,8 +249,12 @@ async def poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> Sou
         return SourceResult(source.id, source.url, "error", error=error)
 
 
-async def _poll_one(ctx: PollContext, source: Source, writer: BatchWriter) -> SourceResult:
+async def _poll_one(
+    ctx: PollContext, source: Source, writer: BatchWriter, done_reading: Callable[[], None] | None
+) -> SourceResult:
     read = await _fetch_and_parse(ctx, source)
+    if done_reading:
+        done_reading()
     try:
         intents = _intents(ctx, source, read)
     except Exception as exc:  # a bug in turning entries into rows: store the error instead
@@ -342,6 +352,21 @@ def _taken(storage: Storage, url: str, source_id: str) -> bool:
         return False
 
 
+class _Slot:
+    """A host's slot in a :class:`HostQueue`, freed once however often it is asked."""
+
+    __slots__ = ("_host", "_queue")
+
+    def __init__(self, queue: HostQueue[Source], host: str) -> None:
+        self._queue: HostQueue[Source] | None = queue
+        self._host = host
+
+    def free(self) -> None:
+        if self._queue is not None:
+            self._queue.finish(self._host)
+            self._queue = None
+
+
 async def poll_sources(
     ctx: PollContext,
     sources: Sequence[Source],
@@ -366,16 +391,20 @@ async def poll_sources(
                 await queue.wait()
                 continue
             host, source = taken
+            # The host's slot is free once its answer is read, not once its batch is
+            # committed: a slow commit must not hold the network back.
+            slot = _Slot(queue, host)
             try:
-                report.sources.append(await poll_one(ctx, source, writer))
+                report.sources.append(await poll_one(ctx, source, writer, slot.free))
             finally:
-                queue.finish(host)
+                slot.free()
             if progress:
                 progress(1)
 
-    # As many workers as the fetcher has slots, rather than a task per source: ten
-    # thousand tasks queued on one semaphore cost more to wake than the polls themselves.
-    workers = min(ctx.config.fetch.concurrency, len(sources))
+    # As many workers as the fetcher has slots, and a batch's worth more (the polls
+    # waiting for their commit), rather than a task per source: ten thousand tasks
+    # queued on one semaphore cost more to wake than the polls themselves.
+    workers = min(ctx.config.fetch.concurrency + _BATCH_POLLS, len(sources))
     with collector_relaxed():
         async with BatchWriter(ctx.storage, max_polls=_BATCH_POLLS, max_delay=_BATCH_DELAY) as w:
             await asyncio.gather(*(work(w) for _ in range(workers)))

@@ -33,7 +33,7 @@ from .base import (
     new_digest_id,
 )
 from .batch import BatchWriter
-from .engine import open_storage
+from .engine import open_storage, shared_between_processes
 from .errors import wrap_exceptions
 from .sql import SqlStorage
 
@@ -63,5 +63,6 @@ __all__ = [
     "make_article_id",
     "new_digest_id",
     "open_storage",
+    "shared_between_processes",
     "wrap_exceptions",
 ]

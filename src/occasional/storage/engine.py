@@ -38,7 +38,7 @@ from .migrate import upgrade
 from .sql import SqlStorage
 from .sqlbase import WRITE_OPTION
 
-__all__ = ["BUSY_TIMEOUT_MS", "open_storage"]
+__all__ = ["BUSY_TIMEOUT_MS", "open_storage", "shared_between_processes"]
 
 BUSY_TIMEOUT_MS = 10_000
 _SQLITE_PRAGMAS = (
@@ -209,6 +209,19 @@ def _migrate(engine: Engine, where: str) -> None:
     except CommandError as error:
         message = f"cannot migrate {where}: {error}; is it from a newer occasional?"
         raise MigrationError(message) from error
+
+
+def shared_between_processes(url: str) -> bool:
+    """Whether another process opening ``url`` reaches the same database (an
+    in-memory SQLite database is its process's own). False for a bad URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    return not memory
 
 
 def open_storage(url: str) -> SqlStorage:

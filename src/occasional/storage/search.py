@@ -19,11 +19,37 @@ from ..types import Article
 from .article_rows import articles_by_ids
 from .sqlbase import SqlBase
 
-__all__ = ["SearchMixin", "fts5_query"]
+__all__ = ["SearchMixin", "fts5_query", "index_new_articles", "last_article_seq"]
 
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 _WORD = re.compile(r"\w+")
 _OPERATORS = frozenset({"AND", "OR"})
+
+
+def last_article_seq(connection: Connection) -> int | None:
+    """SQLite: the highest ``articles.seq`` now (0 when there is none), to pass to
+    :func:`index_new_articles` after inserting; None on PostgreSQL, whose index
+    follows the table by itself."""
+    if connection.dialect.name != "sqlite":
+        return None
+    last = connection.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM articles").scalar_one()
+    return int(last)
+
+
+def index_new_articles(connection: Connection, after: int | None) -> None:
+    """Add the articles inserted since :func:`last_article_seq` gave ``after`` to SQLite's
+    full-text index, in one statement (a trigger per row cost five times as much).
+
+    Call both inside the write transaction that inserts, so no other writer's rows
+    come between (SQLite has one writer at a time). Nothing to do when ``after`` is None.
+    """
+    if after is None:
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO articles_fts(rowid, title, text) "
+        "SELECT seq, title, text FROM articles WHERE seq > ?",
+        (after,),
+    )
 
 
 def _phrase(token: str) -> str | None:

@@ -21,6 +21,7 @@ from .article_rows import (
 )
 from .base import ArticleIntent, ArticleNotFoundError
 from .schema import article_html, articles, sources
+from .search import index_new_articles, last_article_seq
 from .sqlbase import SqlBase, chunks, insert_many
 
 __all__ = ["ArticlesMixin", "upsert_article_rows"]
@@ -94,7 +95,9 @@ def upsert_article_rows(connection: Connection, items: Sequence[ArticleIntent]) 
     new = [item for item in batch.values() if item.id not in stored]
     old = [item for item in batch.values() if item.id in stored]
     if new:
+        last = last_article_seq(connection)
         insert_many(connection, articles, [insert_row(item, now) for item in new])
+        index_new_articles(connection, last)
     if old:
         connection.execute(_REFRESH, [_refresh_row(item) for item in old])
     return [item.id for item in new]
