@@ -1,8 +1,4 @@
-"""Small helpers of the ``occasional`` command: ``--home`` anywhere, a new home noticed.
-
-Kept apart from :mod:`occasional.cli` so the command module stays about
-commands.
-"""
+"""The home of the ``occasional`` command: ``--home`` anywhere, a new home noticed."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .config import Config
+from ..config import Config
 
 __all__ = ["HOME_HELP", "add_home_option", "is_new_home"]
 
